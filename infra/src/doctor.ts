@@ -1,0 +1,105 @@
+import { existsSync, statfsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { freemem, totalmem } from 'node:os';
+import { runCommand } from './run-command';
+import { probeComposeTool, SOCKETS, type ComposeToolName } from './runtime';
+
+export interface DoctorCheck {
+  readonly item: string;
+  readonly ok: boolean;
+  readonly required: boolean;
+  readonly detail: string;
+  /** What to do when the check fails; empty when it passes. */
+  readonly fix: string;
+}
+
+export interface DoctorReport {
+  readonly ok: boolean;
+  readonly checks: readonly DoctorCheck[];
+}
+
+export interface DoctorOptions {
+  readonly ports: ReadonlyArray<{ readonly port: number; readonly name: string; readonly env: string }>;
+  readonly workspaceDir: string;
+  readonly minDiskBytes?: number;
+  readonly minMemoryBytes?: number;
+}
+
+const ENGINE_FIX = 'run `nx run infra:engine` as root (Debian/Ubuntu), or install the engine by hand';
+const GiB = 1024 ** 3;
+
+function check(item: string, ok: boolean, detail: string, fix: string, required = true): DoctorCheck {
+  return { item, ok, required, detail, fix: ok ? '' : fix };
+}
+
+/** True when nothing listens on 127.0.0.1:port (we try to bind it ourselves and let go at once). */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+async function engineChecks(): Promise<DoctorCheck[]> {
+  const docker = await runCommand('docker', ['version', '--format', '{{.Server.Version}}']);
+  const podman = await runCommand('podman', ['version', '--format', '{{.Client.Version}}']);
+  const tools = await Promise.all(
+    (['docker-compose-v2', 'docker-compose-v1', 'podman-compose'] as ComposeToolName[]).map(async (n) => [n, await probeComposeTool(n)] as const),
+  );
+  const dockerUp = docker.ok && docker.stdout.trim() !== '';
+  const podmanUp = podman.ok;
+  const anyEngine = dockerUp || podmanUp;
+  const anyCompose = tools.some(([, t]) => t);
+  const out: DoctorCheck[] = [
+    check('engine: docker', dockerUp, dockerUp ? `server ${docker.stdout.trim()}` : 'no Docker daemon answers', `${ENGINE_FIX} (--docker)`, false),
+    check('engine: podman', podmanUp, podmanUp ? `podman ${podman.stdout.trim()}` : 'podman not installed', `${ENGINE_FIX} (--podman)`, false),
+    check('engine: any', anyEngine, anyEngine ? 'at least one engine is usable' : 'neither Docker nor Podman is usable', ENGINE_FIX),
+  ];
+  for (const [name, tool] of tools) {
+    const fix = name === 'docker-compose-v1' ? 'optional: apt-get install docker-compose' : ENGINE_FIX;
+    out.push(check(`compose: ${name}`, tool !== undefined, tool ? `version ${tool.version}` : 'not installed', fix, false));
+  }
+  out.push(check('compose: any', anyCompose, anyCompose ? 'a compose tool is present' : 'no compose tool found', ENGINE_FIX));
+  for (const [engine, path] of Object.entries(SOCKETS)) {
+    const present = existsSync(path);
+    out.push(check(`API socket: ${engine}`, present, present ? path : `${path} absent`, `${ENGINE_FIX} (--${engine})`, false));
+  }
+  const anySocket = Object.values(SOCKETS).some((p) => existsSync(p));
+  out.push(check('API socket: any', anySocket, anySocket ? 'dockerode can reach an engine' : 'no engine API socket', ENGINE_FIX));
+  return out;
+}
+
+/** Everything the stack needs from this host, each with a fix when it is missing. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const checks = await engineChecks();
+  for (const { port, name, env } of options.ports) {
+    const free = await isPortFree(port);
+    checks.push(
+      check(`port ${port} (${name})`, free, free ? 'free on 127.0.0.1' : 'already in use on 127.0.0.1', `stop the other process or set ${env}`),
+    );
+  }
+  const fs = statfsSync(options.workspaceDir);
+  const freeDisk = fs.bavail * fs.bsize;
+  const minDisk = options.minDiskBytes ?? 5 * GiB;
+  checks.push(
+    check('disk', freeDisk >= minDisk, `${(freeDisk / GiB).toFixed(1)} GiB free in ${options.workspaceDir}`, `free at least ${minDisk / GiB} GiB`),
+  );
+  const minMem = options.minMemoryBytes ?? 4 * GiB;
+  checks.push(
+    check('memory', totalmem() >= minMem, `${(totalmem() / GiB).toFixed(1)} GiB total, ${(freemem() / GiB).toFixed(1)} GiB free`, `the stack needs ${minMem / GiB} GiB`),
+  );
+  return { ok: checks.every((c) => c.ok || !c.required), checks };
+}
+
+/** A plain table for people: one line per check, fixes for what fails. */
+export function formatDoctorTable(report: DoctorReport): string {
+  const width = Math.max(...report.checks.map((c) => c.item.length));
+  const lines = report.checks.map((c) => {
+    const mark = c.ok ? 'ok  ' : c.required ? 'FAIL' : 'no  ';
+    const fix = c.ok ? '' : `  → ${c.fix}`;
+    return `${mark}  ${c.item.padEnd(width)}  ${c.detail}${fix}`;
+  });
+  lines.push('', report.ok ? 'doctor: this host can run the Qraft stack' : 'doctor: something the stack needs is missing (FAIL rows above)');
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+// Shared jest settings: swc transform (fast, no type-check — `typecheck` does that),
+// sources of workspace packages via the @qraft/source export condition, JUnit per project.
+const path = require('node:path');
+
+/** @param {string} projectName */
+module.exports = (projectName) => ({
+  displayName: projectName,
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['@qraft/source', 'node', 'require', 'default'] },
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)s$': [
+      require.resolve('@swc/jest'),
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  reporters: [
+    'default',
+    [
+      require.resolve('jest-junit'),
+      {
+        outputDirectory: path.join(__dirname, 'reports', 'junit'),
+        outputName: `${projectName}.xml`,
+        suiteName: projectName,
+        addFileAttribute: 'true',
+      },
+    ],
+  ],
+});

@@ -1,0 +1,1 @@
+export { parseMemory } from './memory';

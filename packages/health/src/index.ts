@@ -1,0 +1,1 @@
+export { formatLatency } from './format-latency';
