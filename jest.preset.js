@@ -6,6 +6,8 @@ const path = require('node:path');
 module.exports = (projectName) => ({
   displayName: projectName,
   testEnvironment: 'node',
+  // Tests start real servers and containers; jest's 5 s default is a start-up time, not a hang.
+  testTimeout: 30_000,
   testEnvironmentOptions: { customExportConditions: ['@qraft/source', 'node', 'require', 'default'] },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {

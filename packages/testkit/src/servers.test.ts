@@ -1,0 +1,37 @@
+import { missingServers, startClickHouse, startNats, startPrometheus } from './index';
+import { httpOk, waitFor } from './wait-for';
+
+const missing = missingServers();
+const describeServers = missing.length === 0 ? describe : describe.skip;
+if (missing.length > 0) console.warn(`SKIPPED real-server tests: ${missing.join('; ')}`);
+
+describeServers('real test servers', () => {
+  it('starts NATS with JetStream, stops it, and brings it back on the same port', async () => {
+    await using nats = await startNats();
+    const jsz = await (await fetch(`${nats.monitorUrl}/jsz`)).json();
+    expect(jsz).toHaveProperty('config.store_dir');
+    await nats.stop();
+    expect(await httpOk(`${nats.monitorUrl}/healthz`).catch(() => false)).toBe(false);
+    await nats.start();
+    expect(await httpOk(`${nats.monitorUrl}/healthz`)).toBe(true);
+  });
+
+  it('starts ClickHouse that accepts its user with the password and refuses a wrong one', async () => {
+    await using ch = await startClickHouse();
+    const query = (password: string) =>
+      fetch(`${ch.url}/?query=SELECT%201`, { headers: { 'X-ClickHouse-User': ch.user, 'X-ClickHouse-Key': password } });
+    const good = await query(ch.password);
+    expect(await good.text()).toBe('1\n');
+    expect((await query('wrong')).status).not.toBe(200);
+  }, 60_000);
+
+  it('starts Prometheus that scrapes itself', async () => {
+    await using prom = await startPrometheus();
+    await waitFor('self-scrape', async () => {
+      const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as {
+        data: { activeTargets: Array<{ health: string }> };
+      };
+      return targets.data.activeTargets.some((t) => t.health === 'up');
+    }, 10_000);
+  });
+});
