@@ -1,0 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+
+const dir = join(__dirname, '..', '..', '.github', 'workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+
+describe('GitHub workflows', () => {
+  it.each(files)('%s is valid against the workflow schema', (file) => {
+    const state = validateWorkflow(readFileSync(join(dir, file), 'utf8'));
+    expect(state.errors).toEqual([]);
+  });
+
+  it('the validator rejects a job without runs-on (so the check above can fail)', () => {
+    const state = validateWorkflow('on: push\njobs:\n  x:\n    steps:\n      - run: echo\n');
+    expect(state.errors.length).toBeGreaterThan(0);
+  });
+
+  it('the CI workflow runs the matrix of Node 20 and 22 on docker and podman', () => {
+    const ci = readFileSync(join(dir, 'ci.yml'), 'utf8');
+    expect(ci).toMatch(/node: \['20', '22'\]/);
+    expect(ci).toMatch(/engine: \[docker, podman\]/);
+  });
+});
