@@ -1,0 +1,47 @@
+import type Dockerode from 'dockerode';
+
+/** A service of the running stack as the checks see it (built by infra from @qraft/config's model). */
+export interface StackService {
+  readonly name: string;
+  readonly containerName: string;
+  /** False when this image set has no image for it; `note` says why (reported as skipped). */
+  readonly available: boolean;
+  readonly note?: string;
+  /** Host bind mount of its data and the uid that must own it. */
+  readonly dataDir?: { readonly hostPath: string; readonly uid: number };
+  /** Host directory its log files are written to. */
+  readonly logDir?: string;
+}
+
+/** What infra can do to the stack; persistence checks restart and re-create it. */
+export interface StackControl {
+  readonly restartAll: () => Promise<void>;
+  /** `down` keeping data, then `up` and wait until healthy again. */
+  readonly recreate: () => Promise<void>;
+}
+
+/** Host URLs of the published endpoints; absent when the variant does not publish it. */
+export interface StackEndpoints {
+  readonly nats?: string;
+  readonly natsMonitor?: string;
+  readonly clickhouse?: string;
+  readonly prometheus?: string;
+  readonly grafana?: string;
+  readonly app?: string;
+}
+
+export interface StackContext {
+  readonly docker: Dockerode;
+  readonly engine: 'docker' | 'podman';
+  readonly services: readonly StackService[];
+  readonly endpoints: StackEndpoints;
+  readonly clickhouse: { readonly user: string; readonly password: string };
+  readonly grafana?: { readonly user: string; readonly password: string };
+  /** The compose network a frontend-only container joins for the isolation check. */
+  readonly frontendNetwork: string;
+  /** An image with node on PATH, for throwaway probe containers (the app image). */
+  readonly probeImage: string;
+  readonly control: StackControl;
+  /** When the stack was (last) started; log checks read from here. */
+  startedAt: Date;
+}

@@ -1,0 +1,49 @@
+import { readContainerLogs } from './container-logs';
+import { findErrorLines } from './error-lines';
+import { skip } from './outcome';
+import type { StackContext, StackService } from './stack-context';
+import type { VerifyCheck } from './verify-check';
+
+function unavailable(service: StackService): never {
+  return skip(`${service.name} is not part of this stack: ${service.note ?? 'no image in this image set'}`);
+}
+
+/** Every container running, not restarted, not OOM-killed, and (Docker) its own healthcheck passing. */
+export function containerRunningCheck(service: StackService): VerifyCheck<StackContext> {
+  return {
+    group: 'startup',
+    name: `${service.name} container runs with 0 restarts`,
+    run: async ({ docker, engine }) => {
+      if (!service.available) unavailable(service);
+      const info = await docker.getContainer(service.containerName).inspect();
+      const state = info.State;
+      if (!state.Running) throw new Error(`${service.containerName} is ${state.Status} (exit ${state.ExitCode}) — see \`nx run infra:logs\``);
+      if (state.OOMKilled) throw new Error(`${service.containerName} was OOM-killed — raise its memory limit in the stack model`);
+      if (info.RestartCount !== 0) throw new Error(`${service.containerName} restarted ${info.RestartCount} times since it was created`);
+      const health = state.Health?.Status;
+      // Podman without systemd never runs healthchecks, so its state stays "starting": readiness comes from direct probes.
+      if (engine === 'docker' && health !== undefined && health !== 'healthy') {
+        throw new Error(`${service.containerName} healthcheck is ${health}: ${state.Health?.Log?.at(-1)?.Output?.trim() ?? ''}`);
+      }
+      return `running, restarts 0${health ? `, health ${health}` : ''}`;
+    },
+  };
+}
+
+/** No error-level line in a container's log since the stack started. */
+export function noErrorLogsCheck(service: StackService): VerifyCheck<StackContext> {
+  return {
+    group: 'startup',
+    name: `${service.name} logs have no error-level lines since start`,
+    run: async ({ docker, startedAt }) => {
+      if (!service.available) unavailable(service);
+      const errors = findErrorLines(await readContainerLogs(docker, service.containerName, startedAt));
+      if (errors.length > 0) throw new Error(`${errors.length} error line(s), first: ${errors[0]!.slice(0, 300)}`);
+      return 'no error-level lines';
+    },
+  };
+}
+
+export function startupChecks(services: readonly StackService[]): Array<VerifyCheck<StackContext>> {
+  return services.flatMap((s) => [containerRunningCheck(s), noErrorLogsCheck(s)]);
+}
