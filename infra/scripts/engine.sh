@@ -127,7 +127,7 @@ start_podman_socket() {
   say "podman API socket" "started ($sock)"
 }
 
-ensure_pkgs ca-certificates curl iptables debootstrap
+ensure_pkgs ca-certificates curl iptables debootstrap busybox-static
 if [ $want_docker -eq 1 ]; then
   ensure_pkgs docker.io
   install_trixie_plugins
