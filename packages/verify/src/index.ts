@@ -1,6 +1,11 @@
+export { postEvents, queryEventsByType, type StoredEvent } from './app-api';
+export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, prometheusTargetsUp } from './communication-checks';
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { findErrorLines } from './error-lines';
+export { frontendIsolation } from './isolation-checks';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
+export { persistenceChecks } from './persistence-checks';
+export { pollUntil } from './poll';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
 export { runChecks, type RunChecksOptions } from './run-checks';
 export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';

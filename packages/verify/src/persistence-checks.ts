@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { postEvents, queryEventsByType } from './app-api';
+import { skip } from './outcome';
+import { pollUntil } from './poll';
+import type { StackContext } from './stack-context';
+import type { VerifyCheck } from './verify-check';
+
+const MARKER_STREAM = 'QRAFT_VERIFY_MARKERS';
+
+interface Markers {
+  event?: { id: string; type: string };
+  jetstream?: { subject: string; body: string };
+  prometheus?: { time: number; series: number };
+}
+
+async function withNats<T>(url: string, fn: (nc: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
+  const nc = await connect({ servers: url, timeout: 5_000 });
+  try {
+    return await fn(nc);
+  } finally {
+    await nc.close();
+  }
+}
+
+async function promSeriesAt(prometheusUrl: string, time: number): Promise<number> {
+  const url = `${prometheusUrl}/api/v1/query?query=${encodeURIComponent('up')}&time=${time}`;
+  const body = (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as { data?: { result?: unknown[] } };
+  return body.data?.result?.length ?? 0;
+}
+
+/** What must still be there; a list of problems, empty when every marker survived. */
+async function missingMarkers(context: StackContext, markers: Markers): Promise<string[]> {
+  const { endpoints } = context;
+  const missing: string[] = [];
+  if (markers.event && endpoints.app) {
+    const events = await pollUntil('the app to answer queries again', async () => queryEventsByType(endpoints.app!, markers.event!.type), 60_000);
+    if (events.length !== 1) missing.push(`ClickHouse: marker event ${markers.event.id} found ${events.length} times (want exactly 1)`);
+  }
+  if (markers.jetstream && endpoints.nats) {
+    const body = await withNats(endpoints.nats, async (nc) => {
+      const jsm = await jetstreamManager(nc);
+      const msg = await jsm.streams.getMessage(MARKER_STREAM, { last_by_subj: markers.jetstream!.subject }).catch(() => null);
+      return msg ? msg.string() : undefined;
+    });
+    if (body !== markers.jetstream.body) missing.push(`JetStream: marker on ${markers.jetstream.subject} is ${body === undefined ? 'gone' : 'changed'}`);
+  }
+  if (markers.prometheus && endpoints.prometheus) {
+    const series = await pollUntil('Prometheus to answer queries again', async () => promSeriesAt(endpoints.prometheus!, markers.prometheus!.time), 60_000);
+    if (series < markers.prometheus.series) missing.push(`Prometheus: ${series} of ${markers.prometheus.series} 'up' series left at the marked time`);
+  }
+  return missing;
+}
+
+/**
+ * Writes marker data to ClickHouse (through the app), JetStream and Prometheus, restarts every container,
+ * then downs and ups the stack, and checks after each that every marker is still there, exactly once.
+ */
+export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
+  const markers: Markers = {};
+  const skipped: string[] = [];
+  const written = () => {
+    if (!markers.event && !markers.jetstream && !markers.prometheus) skip('no marker could be written (see the first persistence check)');
+  };
+  return [
+    {
+      group: 'persistence',
+      name: 'marker data is written to ClickHouse, JetStream and Prometheus',
+      run: async (context) => {
+        const { endpoints, services } = context;
+        if (endpoints.app) {
+          const type = `verify.marker.m${randomUUID().slice(0, 8)}`;
+          const [id] = await postEvents(endpoints.app, [{ id: randomUUID(), type, source: 'qraft-verify', payload: { marker: true } }]);
+          await pollUntil('the marker event to be stored', async () => ((await queryEventsByType(endpoints.app!, type)).length === 1 ? true : undefined), 60_000);
+          markers.event = { id: id!, type };
+        } else skipped.push('ClickHouse marker: the app API is not published');
+        if (endpoints.nats) {
+          const subject = `qraft.verify.markers.m${randomUUID().slice(0, 8)}`;
+          const body = `marker ${new Date().toISOString()}`;
+          await withNats(endpoints.nats, async (nc) => {
+            const jsm = await jetstreamManager(nc);
+            await jsm.streams.info(MARKER_STREAM).catch(() =>
+              jsm.streams.add({ name: MARKER_STREAM, subjects: ['qraft.verify.markers.>'], storage: 'file' as never }),
+            );
+            await jetstream(nc).publish(subject, body);
+          });
+          markers.jetstream = { subject, body };
+        } else skipped.push('JetStream marker: NATS is not published in this variant');
+        if (endpoints.prometheus) {
+          const time = Date.now() / 1_000;
+          const series = await pollUntil('Prometheus to hold samples of up', async () => ((await promSeriesAt(endpoints.prometheus!, time)) || undefined), 60_000);
+          markers.prometheus = { time, series };
+        } else skipped.push('Prometheus marker: Prometheus is not published in this variant');
+        if (!services.find((s) => s.name === 'grafana')?.available) skipped.push('Grafana marker: Grafana is not in this stack');
+        written();
+        const done = Object.keys(markers).join(', ');
+        return `markers: ${done}${skipped.length ? `; not covered: ${skipped.join('; ')}` : ''}`;
+      },
+    },
+    {
+      group: 'persistence',
+      name: 'every marker survives a restart of every container',
+      run: async (context) => {
+        written();
+        await context.control.restartAll();
+        const missing = await missingMarkers(context, markers);
+        if (missing.length > 0) throw new Error(missing.join('; '));
+        return `${Object.keys(markers).length} markers intact`;
+      },
+    },
+    {
+      group: 'persistence',
+      name: 'every marker survives down and up (data kept)',
+      run: async (context) => {
+        written();
+        await context.control.recreate();
+        const missing = await missingMarkers(context, markers);
+        if (missing.length > 0) throw new Error(missing.join('; '));
+        return `${Object.keys(markers).length} markers intact`;
+      },
+    },
+  ];
+}
