@@ -1,1 +1,14 @@
-export const APP_NAME = 'qraft-app';
+export { ConfigError, loadConfig, type AppConfig } from './config';
+export { decodeEvent, eventSubject, validateEvent, type QraftEvent, type RejectReason, type Validation } from './event';
+export { createClickHouseClient, EventStore, type EventPage, type EventQuery, type PageCursor, type Pattern, type PatternWithCount } from './event-store';
+export { HttpError } from './http-error';
+export { buildHttpServer, type HttpServerOptions } from './http-server';
+export { Ingestor, type IngestorOptions } from './ingestor';
+export { createLogger, silentLogger, type Logger } from './logger';
+export { main, type MainDeps } from './main';
+export { AppMetrics } from './metrics';
+export { migrate, missingTables, MIGRATIONS, SCHEMA_VERSION, SEED_PATTERNS, type Migration, type MigrationResult } from './migrations';
+export { DEAD_LETTER_STREAM, deadLetterSubject, EVENTS_SUBJECTS, NatsBus, type NatsBusOptions } from './nats-bus';
+export { QraftApp } from './qraft-app';
+export { readinessCheck, runReadiness, type CheckResult, type ReadinessCheck, type ReadinessReport } from './readiness';
+export { retryUntilDone, type RetryOptions } from './retry';

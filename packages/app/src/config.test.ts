@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults everything when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', httpPort: 8080, clickhouseDatabase: 'qraft', logDir: undefined });
+  });
+
+  it('lists every problem in one message', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        QRAFT_NATS_URL: 'http://nats:4222',
+        QRAFT_CLICKHOUSE_URL: 'not a url',
+        QRAFT_HTTP_PORT: '99999',
+        QRAFT_CLICKHOUSE_PASSWORD_FILE: '/nonexistent/secret',
+        QRAFT_LOG_LEVEL: 'loud',
+        QRAFT_BATCH_MAX_SIZE: 'many',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^invalid configuration \(6 problems\):/);
+    for (const name of ['QRAFT_NATS_URL', 'QRAFT_CLICKHOUSE_URL', 'QRAFT_HTTP_PORT', 'QRAFT_CLICKHOUSE_PASSWORD_FILE', 'QRAFT_LOG_LEVEL', 'QRAFT_BATCH_MAX_SIZE']) {
+      expect(message).toContain(name);
+    }
+    expect((error as ConfigError).problems).toHaveLength(6);
+  });
+
+  it('reads the ClickHouse password from a secret file without its trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qraft-config-'));
+    writeFileSync(join(dir, 'pw'), 's3cret\n');
+    expect(loadConfig({ QRAFT_CLICKHOUSE_PASSWORD_FILE: join(dir, 'pw') }).clickhousePassword).toBe('s3cret');
+  });
+
+  it('refuses an ack wait shorter than the batch wait', () => {
+    expect(() => loadConfig({ QRAFT_ACK_WAIT_MS: '1000', QRAFT_BATCH_MAX_WAIT_MS: '2000' })).toThrow(/QRAFT_ACK_WAIT_MS .* must be longer/);
+  });
+});

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+
+/** Everything the app needs to run, fully defaulted and validated. */
+export interface AppConfig {
+  readonly natsUrl: string;
+  readonly streamName: string;
+  readonly consumerName: string;
+  readonly duplicateWindowMs: number;
+  readonly ackWaitMs: number;
+  readonly clickhouseUrl: string;
+  readonly clickhouseUser: string;
+  readonly clickhousePassword: string;
+  readonly clickhouseDatabase: string;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly httpBodyLimitBytes: number;
+  readonly eventMaxBytes: number;
+  readonly publishBatchMax: number;
+  readonly batchMaxSize: number;
+  readonly batchMaxWaitMs: number;
+  readonly queryMaxLimit: number;
+  readonly queryMaxRangeMs: number;
+  readonly logDir: string | undefined;
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Thrown once at start with every problem found in the environment, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const STREAM_NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Reads the app's configuration from `env` (the caller passes `process.env`; this is the only place it is read)
+ * and validates all of it before failing, so one start shows every problem.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const value = Number(raw.trim().replaceAll('_', ''));
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${JSON.stringify(raw)} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string, protocols: readonly string[]): string => {
+    const value = str(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name}=${JSON.stringify(value)} must use ${protocols.join(' or ')} (e.g. ${fallback})`);
+      }
+    } catch {
+      problems.push(`${name}=${JSON.stringify(value)} is not a URL (e.g. ${fallback})`);
+    }
+    return value;
+  };
+
+  const natsUrl = url('QRAFT_NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']);
+  const clickhouseUrl = url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123', ['http:', 'https:']);
+
+  let clickhousePassword = env['QRAFT_CLICKHOUSE_PASSWORD'] ?? '';
+  const passwordFile = env['QRAFT_CLICKHOUSE_PASSWORD_FILE']?.trim();
+  if (passwordFile) {
+    if (env['QRAFT_CLICKHOUSE_PASSWORD']) {
+      problems.push('QRAFT_CLICKHOUSE_PASSWORD and QRAFT_CLICKHOUSE_PASSWORD_FILE are both set — keep only one');
+    }
+    try {
+      // A secret file usually ends with a newline that is not part of the password.
+      clickhousePassword = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(
+        `QRAFT_CLICKHOUSE_PASSWORD_FILE=${passwordFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — mount the secret there or fix the path`,
+      );
+    }
+  }
+
+  const clickhouseDatabase = str('QRAFT_CLICKHOUSE_DATABASE', 'qraft');
+  if (!IDENTIFIER.test(clickhouseDatabase)) {
+    problems.push(`QRAFT_CLICKHOUSE_DATABASE=${JSON.stringify(clickhouseDatabase)} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`);
+  }
+  const streamName = str('QRAFT_STREAM_NAME', 'QRAFT_EVENTS');
+  if (!STREAM_NAME.test(streamName)) problems.push(`QRAFT_STREAM_NAME=${JSON.stringify(streamName)} may hold only letters, digits, _ and -`);
+  const consumerName = str('QRAFT_CONSUMER_NAME', 'qraft-app');
+  if (!STREAM_NAME.test(consumerName)) problems.push(`QRAFT_CONSUMER_NAME=${JSON.stringify(consumerName)} may hold only letters, digits, _ and -`);
+
+  const logLevel = str('QRAFT_LOG_LEVEL', 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`QRAFT_LOG_LEVEL=${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: AppConfig = {
+    natsUrl,
+    streamName,
+    consumerName,
+    duplicateWindowMs: int('QRAFT_DUPLICATE_WINDOW_MS', 120_000, 1_000, 86_400_000),
+    ackWaitMs: int('QRAFT_ACK_WAIT_MS', 30_000, 1_000, 3_600_000),
+    clickhouseUrl,
+    clickhouseUser: str('QRAFT_CLICKHOUSE_USER', 'default'),
+    clickhousePassword,
+    clickhouseDatabase,
+    httpHost: str('QRAFT_HTTP_HOST', '0.0.0.0'),
+    httpPort: int('QRAFT_HTTP_PORT', 8080, 0, 65_535),
+    httpBodyLimitBytes: int('QRAFT_HTTP_BODY_LIMIT_BYTES', 1_048_576, 1_024, 104_857_600),
+    eventMaxBytes: int('QRAFT_EVENT_MAX_BYTES', 65_536, 256, 1_048_576),
+    publishBatchMax: int('QRAFT_PUBLISH_BATCH_MAX', 1_000, 1, 100_000),
+    batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 5_000, 1, 100_000),
+    batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),
+    queryMaxLimit: int('QRAFT_QUERY_MAX_LIMIT', 1_000, 1, 100_000),
+    queryMaxRangeMs: int('QRAFT_QUERY_MAX_RANGE_MS', 31 * 86_400_000, 1_000, 3_650 * 86_400_000),
+    logDir: env['QRAFT_LOG_DIR']?.trim() || undefined,
+    logLevel,
+    shutdownTimeoutMs: int('QRAFT_SHUTDOWN_TIMEOUT_MS', 20_000, 100, 600_000),
+  };
+  if (config.ackWaitMs <= config.batchMaxWaitMs) {
+    problems.push(`QRAFT_ACK_WAIT_MS (${config.ackWaitMs}) must be longer than QRAFT_BATCH_MAX_WAIT_MS (${config.batchMaxWaitMs}), or every batch is redelivered before it is acked`);
+  }
+  if (config.eventMaxBytes > config.httpBodyLimitBytes) {
+    problems.push(`QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}) must not exceed QRAFT_HTTP_BODY_LIMIT_BYTES (${config.httpBodyLimitBytes})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

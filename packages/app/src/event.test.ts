@@ -1,0 +1,31 @@
+import { decodeEvent, validateEvent } from './event';
+
+const good = { id: 'e-1', type: 'order.created', source: 'shop', timestamp: '2025-01-31T12:00:00.000Z', payload: { total: 3 } };
+const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('event validation', () => {
+  it('accepts a complete event and normalises its timestamp', () => {
+    const result = decodeEvent(bytes({ ...good, timestamp: Date.parse(good.timestamp) }), 1_000);
+    expect(result).toEqual({ ok: true, event: good });
+  });
+
+  it('names every bad field of an event', () => {
+    const result = validateEvent({ id: '', type: 'a b', source: 3, timestamp: 'yesterday', payload: [], extra: 1 });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('invalid_event');
+    for (const field of ['id', 'type', 'source', 'timestamp', 'payload', 'extra']) expect(result.detail).toContain(field);
+  });
+
+  it('refuses bodies that are too large or not JSON, with distinct reasons', () => {
+    expect(decodeEvent(bytes(good), 10)).toMatchObject({ ok: false, reason: 'too_large' });
+    expect(decodeEvent(bytes('{nope'), 1_000)).toMatchObject({ ok: false, reason: 'invalid_json' });
+  });
+
+  it('fills a missing id and timestamp only when asked to', () => {
+    const { id: _id, timestamp: _ts, ...partial } = good;
+    expect(validateEvent(partial).ok).toBe(false);
+    const filled = validateEvent(partial, { fill: true });
+    expect(filled.ok && filled.event.id.length > 0 && filled.event.timestamp.length > 0).toBe(true);
+  });
+});

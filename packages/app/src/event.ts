@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+
+/** One event as it travels through NATS and is stored in ClickHouse. */
+export interface QraftEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  /** ISO-8601 UTC with milliseconds. */
+  readonly timestamp: string;
+  readonly payload: Record<string, unknown>;
+}
+
+/** Why an event was refused; also the `reason` label of `qraft_events_rejected_total` and the dead-letter subject token. */
+export type RejectReason = 'too_large' | 'invalid_json' | 'invalid_event';
+
+export type Validation =
+  | { readonly ok: true; readonly event: QraftEvent }
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+/** Types become NATS subject tokens (`qraft.events.<type>`), so only subject-safe characters. */
+const TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,7}$/;
+const MIN_TIME_MS = Date.UTC(1970, 0, 2);
+/** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
+const MAX_TIME_MS = Date.UTC(2100, 0, 1);
+
+export function eventSubject(type: string): string {
+  return `qraft.events.${type}`;
+}
+
+/**
+ * Checks one decoded event. With `fill`, a missing id and timestamp are assigned (the HTTP API does that for
+ * callers); events read from NATS must be complete.
+ */
+export function validateEvent(value: unknown, options: { readonly fill?: boolean; readonly now?: () => Date } = {}): Validation {
+  const problems: string[] = [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'invalid_event', detail: 'an event must be a JSON object with id, type, source, timestamp and payload' };
+  }
+  const raw = value as Record<string, unknown>;
+  let id = raw['id'];
+  if (id === undefined && options.fill) id = randomUUID();
+  if (typeof id !== 'string' || !ID.test(id)) problems.push('id must be a string of 1-128 letters, digits, _ . : - (a UUID is fine)');
+  const type = raw['type'];
+  if (typeof type !== 'string' || type.length > 128 || !TYPE.test(type)) {
+    problems.push('type must be 1-128 characters of dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
+  }
+  const source = raw['source'];
+  if (typeof source !== 'string' || source.length === 0 || source.length > 256) problems.push('source must be a non-empty string of at most 256 characters');
+  let timestamp = raw['timestamp'];
+  if (timestamp === undefined && options.fill) timestamp = (options.now?.() ?? new Date()).toISOString();
+  let iso = '';
+  if (typeof timestamp !== 'string' && typeof timestamp !== 'number') {
+    problems.push('timestamp must be an ISO-8601 string (e.g. "2025-01-31T12:00:00.000Z") or epoch milliseconds');
+  } else {
+    const ms = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+    if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms >= MAX_TIME_MS) {
+      problems.push('timestamp must be a valid time between 1970-01-02 and 2100-01-01 (ISO-8601 or epoch milliseconds)');
+    } else {
+      iso = new Date(ms).toISOString();
+    }
+  }
+  const payload = raw['payload'];
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) problems.push('payload must be a JSON object');
+  const extra = Object.keys(raw).filter((k) => !['id', 'type', 'source', 'timestamp', 'payload'].includes(k));
+  if (extra.length > 0) problems.push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
+  if (problems.length > 0) return { ok: false, reason: 'invalid_event', detail: problems.join('; ') };
+  return {
+    ok: true,
+    event: { id: id as string, type: type as string, source: source as string, timestamp: iso, payload: payload as Record<string, unknown> },
+  };
+}
+
+/** Decodes and validates one message body as read from NATS, enforcing the size limit first. */
+export function decodeEvent(data: Uint8Array, maxBytes: number): Validation {
+  if (data.byteLength > maxBytes) {
+    return { ok: false, reason: 'too_large', detail: `event is ${data.byteLength} bytes; the limit is ${maxBytes} (QRAFT_EVENT_MAX_BYTES)` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: `body is not JSON: ${(error as Error).message}` };
+  }
+  return validateEvent(value);
+}

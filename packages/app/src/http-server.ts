@@ -1,0 +1,212 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { validateEvent, type QraftEvent } from './event';
+import type { EventStore, PageCursor } from './event-store';
+import { HttpError } from './http-error';
+import type { AppMetrics } from './metrics';
+import type { NatsBus } from './nats-bus';
+import type { ReadinessReport } from './readiness';
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  readonly metrics: AppMetrics;
+  readonly store: EventStore;
+  /** The NATS side, once connected; POST /events answers 503 until then. */
+  readonly bus: () => NatsBus | undefined;
+  readonly readiness: () => Promise<ReadinessReport>;
+  readonly bodyLimitBytes: number;
+  readonly eventMaxBytes: number;
+  readonly publishBatchMax: number;
+  readonly queryMaxLimit: number;
+  readonly queryMaxRangeMs: number;
+  readonly now?: () => number;
+}
+
+const DEFAULT_RANGE_MS = 3_600_000;
+const DEFAULT_LIMIT = 100;
+const PATTERN_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+function parseTime(name: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const text = String(value);
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new HttpError(400, 'invalid_query', `${name}=${text} is not a time; use ISO-8601 (2025-01-31T12:00:00Z) or epoch milliseconds`);
+  return ms;
+}
+
+function encodeCursor(cursor: PageCursor | undefined): string | null {
+  return cursor ? Buffer.from(JSON.stringify([cursor.timestampMs, cursor.id])).toString('base64url') : null;
+}
+
+function decodeCursor(value: unknown): PageCursor | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const [timestampMs, id] = JSON.parse(Buffer.from(String(value), 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof timestampMs === 'number' && Number.isSafeInteger(timestampMs) && typeof id === 'string') return { timestampMs, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass nextCursor from the previous page unchanged');
+}
+
+function storeUnavailable(error: unknown): HttpError {
+  return new HttpError(503, 'clickhouse_unavailable', `ClickHouse did not answer (${(error as Error).message}); retry shortly — see /readyz`);
+}
+
+/** The HTTP API: events in and out, patterns, health, readiness and metrics. */
+export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
+  const now = options.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Requests are logged once, in onResponse below, with the fields this service cares about.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const quiet = ['/healthz', '/readyz', '/metrics'].includes(request.routeOptions.url ?? '');
+    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (quiet) request.log.debug(fields, 'request');
+    else request.log.info(fields, 'request');
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) return reply.status(error.statusCode).send(error.toJSON());
+    const code = (error as FastifyError).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: 'body_too_large', message: `request body is larger than ${options.bodyLimitBytes} bytes (QRAFT_HTTP_BODY_LIMIT_BYTES); send fewer events per request` });
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.status(415).send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+    }
+    if ((error as FastifyError).statusCode === 400) {
+      return reply.status(400).send({ error: 'invalid_json', message: `request body is not valid JSON: ${error.message}` });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: 'internal', message: 'the app failed to handle this request; see its logs' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see the API list in the app README` }),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const report = await options.readiness();
+    return reply.status(report.ready ? 200 : 503).send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', options.metrics.registry.contentType);
+    return options.metrics.registry.metrics();
+  });
+
+  app.post('/events', async (request, reply) => {
+    const body = request.body;
+    const items: unknown[] = Array.isArray(body) ? body : [body];
+    if (items.length === 0) throw new HttpError(400, 'invalid_event', 'the batch is empty; send one event object or an array of them');
+    if (items.length > options.publishBatchMax) {
+      throw new HttpError(413, 'batch_too_large', `${items.length} events in one request; the limit is ${options.publishBatchMax} (QRAFT_PUBLISH_BATCH_MAX) — split the batch`);
+    }
+    const events: QraftEvent[] = [];
+    const problems: Array<{ index: number; reason: string; detail: string }> = [];
+    items.forEach((item, index) => {
+      const result = validateEvent(item, { fill: true, now: () => new Date(now()) });
+      if (!result.ok) {
+        problems.push({ index, reason: result.reason, detail: result.detail });
+        return;
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(result.event));
+      if (bytes > options.eventMaxBytes) {
+        problems.push({ index, reason: 'too_large', detail: `event is ${bytes} bytes; the limit is ${options.eventMaxBytes} (QRAFT_EVENT_MAX_BYTES)` });
+        return;
+      }
+      events.push(result.event);
+    });
+    if (problems.length > 0) {
+      for (const p of problems) options.metrics.eventsRejected.inc({ reason: p.reason });
+      const first = problems[0]!;
+      throw new HttpError(400, 'invalid_event', `${problems.length} of ${items.length} event(s) invalid, none published; first: event ${first.index}: ${first.detail}`, problems);
+    }
+    const bus = options.bus();
+    if (!bus) {
+      reply.header('retry-after', '5');
+      throw new HttpError(503, 'nats_unavailable', 'the app is not connected to NATS yet; retry shortly — see /readyz');
+    }
+    try {
+      const acks = await Promise.all(events.map((e) => bus.publishEvent(e)));
+      options.metrics.eventsPublished.inc(acks.filter((a) => !a.duplicate).length);
+    } catch (error) {
+      reply.header('retry-after', '5');
+      throw new HttpError(503, 'nats_unavailable', `JetStream did not store the events (${(error as Error).message}); nothing is lost by retrying the same request — ids dedupe`);
+    }
+    return reply.status(202).send({ ids: events.map((e) => e.id) });
+  });
+
+  app.get('/events', async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const toMs = parseTime('to', q['to'], now());
+    const fromMs = parseTime('from', q['from'], toMs - DEFAULT_RANGE_MS);
+    if (fromMs >= toMs) throw new HttpError(400, 'invalid_query', 'from must be before to');
+    if (toMs - fromMs > options.queryMaxRangeMs) {
+      throw new HttpError(400, 'range_too_large', `the time range is ${toMs - fromMs} ms; the limit is ${options.queryMaxRangeMs} ms (QRAFT_QUERY_MAX_RANGE_MS) — narrow from/to`);
+    }
+    const limit = q['limit'] === undefined ? DEFAULT_LIMIT : Number(q['limit']);
+    if (!Number.isInteger(limit) || limit < 1 || limit > options.queryMaxLimit) {
+      throw new HttpError(400, 'invalid_query', `limit must be an integer from 1 to ${options.queryMaxLimit} (QRAFT_QUERY_MAX_LIMIT); page with nextCursor for more`);
+    }
+    const type = q['type'] === undefined || q['type'] === '' ? undefined : q['type'];
+    const cursor = decodeCursor(q['cursor']);
+    try {
+      const page = await options.store.queryEvents({ type, fromMs, toMs, limit, cursor });
+      return { events: page.events, nextCursor: encodeCursor(page.nextCursor) };
+    } catch (error) {
+      throw storeUnavailable(error);
+    }
+  });
+
+  app.get('/patterns', async (request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const windowSeconds = q['window'] === undefined ? DEFAULT_RANGE_MS / 1000 : Number(q['window']);
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds * 1000 > options.queryMaxRangeMs) {
+      throw new HttpError(400, 'invalid_query', `window is in seconds, an integer from 1 to ${Math.floor(options.queryMaxRangeMs / 1000)} (QRAFT_QUERY_MAX_RANGE_MS)`);
+    }
+    const toMs = now();
+    const fromMs = toMs - windowSeconds * 1000;
+    try {
+      const patterns = await options.store.patternsWithCounts(fromMs, toMs);
+      return { window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }, patterns };
+    } catch (error) {
+      throw storeUnavailable(error);
+    }
+  });
+
+  app.post('/patterns', async (request, reply) => {
+    const body = request.body as Record<string, unknown> | null;
+    const problems: string[] = [];
+    const name = body?.['name'];
+    const eventTypes = body?.['eventTypes'];
+    const description = body?.['description'] ?? '';
+    if (typeof name !== 'string' || !PATTERN_NAME.test(name)) problems.push('name must be 1-64 lowercase letters, digits, _ or -, starting with a letter or digit');
+    if (!Array.isArray(eventTypes) || eventTypes.length === 0 || eventTypes.length > 100 || !eventTypes.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 128)) {
+      problems.push('eventTypes must be a non-empty array of up to 100 event type strings');
+    }
+    if (typeof description !== 'string' || description.length > 1_000) problems.push('description must be a string of at most 1000 characters');
+    if (problems.length > 0) throw new HttpError(400, 'invalid_pattern', problems.join('; '));
+    const pattern = { name: name as string, eventTypes: eventTypes as string[], description: description as string };
+    try {
+      if (await options.store.patternExists(pattern.name)) {
+        throw new HttpError(409, 'pattern_exists', `a pattern named ${pattern.name} already exists; choose another name`);
+      }
+      await options.store.createPattern(pattern);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw storeUnavailable(error);
+    }
+    return reply.status(201).send(pattern);
+  });
+
+  return app;
+}

@@ -1,0 +1,57 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RejectReason } from './event';
+
+/** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
+export class AppMetrics {
+  readonly registry = new Registry();
+  readonly eventsIngested = new Counter({
+    name: 'qraft_events_ingested_total',
+    help: 'Events written to ClickHouse and acknowledged on NATS (redeliveries included).',
+    registers: [this.registry],
+  });
+  readonly eventsRejected = new Counter<'reason'>({
+    name: 'qraft_events_rejected_total',
+    help: 'Events refused by validation, by reason (dead-lettered from NATS or answered 400 over HTTP).',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly eventsPublished = new Counter({
+    name: 'qraft_events_published_total',
+    help: 'Events accepted by POST /events and stored in JetStream.',
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'qraft_batch_size',
+    help: 'Events per ClickHouse insert batch.',
+    buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000],
+    registers: [this.registry],
+  });
+  readonly batchInsertDuration = new Histogram({
+    name: 'qraft_batch_insert_duration_seconds',
+    help: 'Time to insert one batch into ClickHouse, retries included.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly insertFailures = new Counter({
+    name: 'qraft_batch_insert_failures_total',
+    help: 'Failed ClickHouse insert attempts (each is retried; events stay unacknowledged meanwhile).',
+    registers: [this.registry],
+  });
+  readonly natsConnected = new Gauge({
+    name: 'qraft_nats_connected',
+    help: '1 while the app is connected to NATS.',
+    registers: [this.registry],
+  });
+  readonly clickhouseConnected = new Gauge({
+    name: 'qraft_clickhouse_connected',
+    help: '1 while the last ClickHouse call succeeded.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    for (const reason of ['too_large', 'invalid_json', 'invalid_event'] satisfies RejectReason[]) this.eventsRejected.inc({ reason }, 0);
+    this.natsConnected.set(0);
+    this.clickhouseConnected.set(0);
+  }
+}

@@ -1,0 +1,198 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config';
+import { createClickHouseClient, EventStore } from './event-store';
+import { buildHttpServer } from './http-server';
+import { Ingestor } from './ingestor';
+import { AppMetrics } from './metrics';
+import { migrate, missingTables } from './migrations';
+import { NatsBus } from './nats-bus';
+import { readinessCheck, runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness';
+import { retryUntilDone } from './retry';
+
+const CLICKHOUSE_WATCH_MS = 5_000;
+
+/**
+ * The whole service. `start()` serves HTTP at once and connects to NATS and ClickHouse in the background,
+ * retrying until each is there, so it starts in any order relative to them; /readyz says what it still waits for.
+ */
+export class QraftApp {
+  readonly metrics = new AppMetrics();
+  readonly store: EventStore;
+  readonly http: FastifyInstance;
+  private bus: NatsBus | undefined;
+  private ingestor: Ingestor | undefined;
+  private natsConnected = false;
+  private schemaReady = false;
+  private natsStatus = 'connecting to NATS';
+  private clickhouseStatus = 'connecting to ClickHouse';
+  private readonly abort = new AbortController();
+  private background: Promise<void> | undefined;
+  private watch: NodeJS.Timeout | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    readonly config: AppConfig,
+    private readonly logger: Logger,
+  ) {
+    this.store = new EventStore(
+      createClickHouseClient({ url: config.clickhouseUrl, user: config.clickhouseUser, password: config.clickhousePassword }),
+      config.clickhouseDatabase,
+    );
+    this.http = buildHttpServer({
+      logger,
+      metrics: this.metrics,
+      store: this.store,
+      bus: () => (this.natsConnected ? this.bus : undefined),
+      readiness: () => this.readiness(),
+      bodyLimitBytes: config.httpBodyLimitBytes,
+      eventMaxBytes: config.eventMaxBytes,
+      publishBatchMax: config.publishBatchMax,
+      queryMaxLimit: config.queryMaxLimit,
+      queryMaxRangeMs: config.queryMaxRangeMs,
+    });
+  }
+
+  /** Listens on HTTP and starts connecting; resolves once HTTP is up (not when ready). Returns the base URL. */
+  async start(): Promise<string> {
+    const address = await this.http.listen({ host: this.config.httpHost, port: this.config.httpPort });
+    this.logger.info({ address }, 'HTTP listening');
+    this.background = Promise.all([this.connectNats(), this.prepareClickHouse()]).then(
+      () => {
+        if (this.abort.signal.aborted) return;
+        this.ingestor = new Ingestor({
+          bus: this.bus!,
+          store: this.store,
+          metrics: this.metrics,
+          logger: this.logger.child({ component: 'ingestor' }),
+          batchMaxSize: this.config.batchMaxSize,
+          batchMaxWaitMs: this.config.batchMaxWaitMs,
+          eventMaxBytes: this.config.eventMaxBytes,
+          ackWaitMs: this.config.ackWaitMs,
+        });
+        this.ingestor.start();
+        this.logger.info('ingest running; app ready');
+      },
+      (error) => {
+        if (!this.abort.signal.aborted) this.logger.error({ err: error }, 'start-up failed');
+      },
+    );
+    this.watch = setInterval(() => void this.pingClickHouse(), CLICKHOUSE_WATCH_MS);
+    this.watch.unref();
+    return `http://${this.config.httpHost === '0.0.0.0' ? '127.0.0.1' : this.config.httpHost}:${(this.http.server.address() as { port: number }).port}`;
+  }
+
+  /** Resolves once the app is ready (for tests and benchmarks; the service itself never waits on this). */
+  async whenStarted(): Promise<void> {
+    await this.background;
+  }
+
+  private async connectNats(): Promise<void> {
+    const c = this.config;
+    this.bus = await NatsBus.connect({
+      url: c.natsUrl,
+      streamName: c.streamName,
+      consumerName: c.consumerName,
+      duplicateWindowMs: c.duplicateWindowMs,
+      ackWaitMs: c.ackWaitMs,
+      maxAckPending: c.batchMaxSize * 4,
+      logger: this.logger.child({ component: 'nats' }),
+      signal: this.abort.signal,
+      onConnectionChange: (connected) => {
+        this.natsConnected = connected;
+        this.metrics.natsConnected.set(connected ? 1 : 0);
+      },
+    });
+    this.natsStatus = 'connected; creating streams and consumer';
+    await retryUntilDone(() => this.bus!.ensureTopology(), {
+      signal: this.abort.signal,
+      onFailure: (error, attempt, retryInMs) => {
+        this.natsStatus = `JetStream topology not created yet: ${(error as Error).message}`;
+        this.logger.warn({ err: error, attempt, retryInMs }, 'could not create the JetStream stream/consumer; retrying');
+      },
+    });
+    this.natsStatus = 'connected';
+    this.logger.info({ stream: c.streamName, consumer: c.consumerName }, 'NATS ready');
+  }
+
+  private async prepareClickHouse(): Promise<void> {
+    const result = await retryUntilDone(
+      async () => {
+        await this.store.ping();
+        return migrate(this.store.client, this.config.clickhouseDatabase);
+      },
+      {
+        signal: this.abort.signal,
+        maxDelayMs: 2_000,
+        onFailure: (error, attempt, retryInMs) => {
+          this.metrics.clickhouseConnected.set(0);
+          this.clickhouseStatus = `not reachable or not migrated yet: ${(error as Error).message}`;
+          this.logger.warn({ err: error, attempt, retryInMs, url: this.config.clickhouseUrl }, 'ClickHouse not ready yet; retrying');
+        },
+      },
+    );
+    this.metrics.clickhouseConnected.set(1);
+    this.schemaReady = true;
+    this.clickhouseStatus = 'connected';
+    this.logger.info({ applied: result.applied, version: result.version }, 'ClickHouse schema ready');
+  }
+
+  private async pingClickHouse(): Promise<boolean> {
+    try {
+      await this.store.ping();
+      this.metrics.clickhouseConnected.set(1);
+      return true;
+    } catch {
+      this.metrics.clickhouseConnected.set(0);
+      return false;
+    }
+  }
+
+  /**
+   * The checks behind /readyz. They use the app's own connections, so they report what the app itself sees.
+   * Switching to @qraft/health's probes is one line per check (probeNats / probeClickHouse) once it ships them.
+   */
+  readinessChecks(): ReadinessCheck[] {
+    const c = this.config;
+    return [
+      readinessCheck('nats', async () => {
+        if (!this.bus || !this.natsConnected) return `NATS at ${c.natsUrl}: ${this.natsStatus}`;
+        return this.bus.topologyProblem();
+      }, `connected to ${c.natsUrl}; stream ${c.streamName} and consumer ${c.consumerName} present`),
+      readinessCheck('clickhouse', async () => {
+        if (!this.schemaReady) return `ClickHouse at ${c.clickhouseUrl}: ${this.clickhouseStatus}`;
+        if (!(await this.pingClickHouse())) return `ClickHouse at ${c.clickhouseUrl} does not answer ping`;
+        const missing = await missingTables(this.store.client, c.clickhouseDatabase);
+        return missing.length > 0 ? `tables missing in ${c.clickhouseDatabase}: ${missing.join(', ')}` : undefined;
+      }, `connected to ${c.clickhouseUrl}; ${c.clickhouseDatabase}.events and .patterns present`),
+      readinessCheck('ingest', async () => {
+        if (!this.ingestor?.running) return 'ingest not started: waiting for NATS and ClickHouse';
+        return this.ingestor.lastError;
+      }, 'consuming and inserting'),
+    ];
+  }
+
+  readiness(): Promise<ReadinessReport> {
+    return runReadiness(this.readinessChecks());
+  }
+
+  /** SIGTERM path: stop taking requests, flush and ack what the ingestor holds, drain NATS, close ClickHouse. */
+  stop(): Promise<void> {
+    this.stopped ??= this.shutdown();
+    return this.stopped;
+  }
+
+  private async shutdown(): Promise<void> {
+    const timeoutMs = this.config.shutdownTimeoutMs;
+    this.logger.info({ timeoutMs }, 'shutting down');
+    if (this.watch) clearInterval(this.watch);
+    await this.http.close();
+    // Let the ingestor finish the batch it holds before background retries are cancelled.
+    await this.ingestor?.stop(timeoutMs);
+    this.abort.abort(new Error('app stopping'));
+    await this.background;
+    await this.bus?.drain();
+    await this.store.client.close();
+    this.logger.info('stopped');
+  }
+}
