@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { QraftEvent } from './event';
 import { sqlDateTime, sqlInt, sqlString, sqlStringArray } from './sql';
 
@@ -54,6 +54,8 @@ export function createClickHouseClient(options: ClickHouseConnectionOptions): Cl
     password: options.password,
     request_timeout: options.requestTimeoutMs ?? 30_000,
     application: 'qraft-app',
+    // The app logs every failure itself, with what it does about it; the client's own console lines would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
 

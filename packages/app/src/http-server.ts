@@ -1,3 +1,4 @@
+import { reportToJson, type HealthReport } from '@qraft/health';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { validateEvent, type QraftEvent } from './event';
@@ -5,7 +6,7 @@ import type { EventStore, PageCursor } from './event-store';
 import { HttpError } from './http-error';
 import type { AppMetrics } from './metrics';
 import type { NatsBus } from './nats-bus';
-import type { ReadinessReport } from './readiness';
+
 
 export interface HttpServerOptions {
   readonly logger: Logger;
@@ -13,7 +14,7 @@ export interface HttpServerOptions {
   readonly store: EventStore;
   /** The NATS side, once connected; POST /events answers 503 until then. */
   readonly bus: () => NatsBus | undefined;
-  readonly readiness: () => Promise<ReadinessReport>;
+  readonly readiness: () => Promise<HealthReport>;
   readonly bodyLimitBytes: number;
   readonly eventMaxBytes: number;
   readonly publishBatchMax: number;
@@ -95,7 +96,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.get('/readyz', async (_request, reply) => {
     const report = await options.readiness();
-    return reply.status(report.ready ? 200 : 503).send(report);
+    return reply.status(report.ok ? 200 : 503).header('content-type', 'application/json; charset=utf-8').send(reportToJson(report));
   });
 
   app.get('/metrics', async (_request, reply) => {

@@ -10,5 +10,5 @@ export { AppMetrics } from './metrics';
 export { migrate, missingTables, MIGRATIONS, SCHEMA_VERSION, SEED_PATTERNS, type Migration, type MigrationResult } from './migrations';
 export { DEAD_LETTER_STREAM, deadLetterSubject, EVENTS_SUBJECTS, NatsBus, type NatsBusOptions } from './nats-bus';
 export { QraftApp } from './qraft-app';
-export { readinessCheck, runReadiness, type CheckResult, type ReadinessCheck, type ReadinessReport } from './readiness';
+export { appCheck } from './readiness';
 export { retryUntilDone, type RetryOptions } from './retry';

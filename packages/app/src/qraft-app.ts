@@ -1,3 +1,4 @@
+import { probeClickHouse, probeNats, runChecks, type Check, type HealthReport } from '@qraft/health';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
@@ -7,10 +8,11 @@ import { Ingestor } from './ingestor';
 import { AppMetrics } from './metrics';
 import { migrate, missingTables } from './migrations';
 import { NatsBus } from './nats-bus';
-import { readinessCheck, runReadiness, type ReadinessCheck, type ReadinessReport } from './readiness';
+import { appCheck } from './readiness';
 import { retryUntilDone } from './retry';
 
 const CLICKHOUSE_WATCH_MS = 5_000;
+const READY_PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * The whole service. `start()` serves HTTP at once and connects to NATS and ClickHouse in the background,
@@ -149,31 +151,38 @@ export class QraftApp {
   }
 
   /**
-   * The checks behind /readyz. They use the app's own connections, so they report what the app itself sees.
-   * Switching to @qraft/health's probes is one line per check (probeNats / probeClickHouse) once it ships them.
+   * The checks behind /readyz: @qraft/health's probes for what NATS and ClickHouse themselves say (reachable,
+   * stream and table present), plus the app's own view (consumer, schema version, ingest running).
    */
-  readinessChecks(): ReadinessCheck[] {
+  readinessChecks(): Check[] {
     const c = this.config;
     return [
-      readinessCheck('nats', async () => {
-        if (!this.bus || !this.natsConnected) return `NATS at ${c.natsUrl}: ${this.natsStatus}`;
+      { name: 'nats', probe: (signal) => probeNats({ url: c.natsUrl, stream: c.streamName, signal, timeoutMs: READY_PROBE_TIMEOUT_MS }) },
+      {
+        name: 'clickhouse',
+        probe: (signal) =>
+          probeClickHouse({ url: c.clickhouseUrl, user: c.clickhouseUser, password: c.clickhousePassword, database: c.clickhouseDatabase, table: 'events', signal, timeoutMs: READY_PROBE_TIMEOUT_MS }),
+      },
+      appCheck('nats-topology', async () => {
+        if (!this.bus || !this.natsConnected) return `the app is not connected to NATS at ${c.natsUrl}: ${this.natsStatus}`;
         return this.bus.topologyProblem();
-      }, `connected to ${c.natsUrl}; stream ${c.streamName} and consumer ${c.consumerName} present`),
-      readinessCheck('clickhouse', async () => {
-        if (!this.schemaReady) return `ClickHouse at ${c.clickhouseUrl}: ${this.clickhouseStatus}`;
-        if (!(await this.pingClickHouse())) return `ClickHouse at ${c.clickhouseUrl} does not answer ping`;
+      }, `stream ${c.streamName} and durable consumer ${c.consumerName} present`),
+      appCheck('schema', async () => {
+        if (!this.schemaReady) return `ClickHouse at ${c.clickhouseUrl} ${this.clickhouseStatus}`;
         const missing = await missingTables(this.store.client, c.clickhouseDatabase);
-        return missing.length > 0 ? `tables missing in ${c.clickhouseDatabase}: ${missing.join(', ')}` : undefined;
-      }, `connected to ${c.clickhouseUrl}; ${c.clickhouseDatabase}.events and .patterns present`),
-      readinessCheck('ingest', async () => {
-        if (!this.ingestor?.running) return 'ingest not started: waiting for NATS and ClickHouse';
+        return missing.length > 0 ? `tables missing in ${c.clickhouseDatabase}: ${missing.join(', ')} — run \`qraft-app migrate\`` : undefined;
+      }, `${c.clickhouseDatabase}.events, .patterns and .schema_migrations present`),
+      appCheck('ingest', async () => {
+        if (!this.ingestor?.running) return 'not started: waiting for NATS and ClickHouse (see the other checks)';
         return this.ingestor.lastError;
-      }, 'consuming and inserting'),
+      }, 'consuming from JetStream and inserting into ClickHouse'),
     ];
   }
 
-  readiness(): Promise<ReadinessReport> {
-    return runReadiness(this.readinessChecks());
+  async readiness(): Promise<HealthReport> {
+    const report = await runChecks(this.readinessChecks(), { timeoutMs: READY_PROBE_TIMEOUT_MS });
+    this.metrics.clickhouseConnected.set(report.checks.find((r) => r.name === 'clickhouse')?.ok ? 1 : 0);
+    return report;
   }
 
   /** SIGTERM path: stop taking requests, flush and ack what the ingestor holds, drain NATS, close ClickHouse. */

@@ -1,39 +1,23 @@
-/** One dependency check behind /readyz. It never throws: a failure is a result with a reason. */
-export interface ReadinessCheck {
-  readonly name: string;
-  check(): Promise<CheckResult>;
-}
+import type { Check, ProbeResult } from '@qraft/health';
 
-export interface CheckResult {
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly latencyMs?: number;
-}
-
-export interface ReadinessReport {
-  readonly ready: boolean;
-  readonly checks: ReadonlyArray<CheckResult & { readonly name: string }>;
-}
-
-/** Wraps a function that throws on failure (or returns a reason) into a check that never throws. */
-export function readinessCheck(name: string, run: () => Promise<string | undefined>, okDetail: string): ReadinessCheck {
+/**
+ * A check on the app's own state (schema applied, ingest running) in the shape of @qraft/health's probes, so
+ * /readyz is one `runChecks` over those probes and these. `run` returns a problem, or undefined when fine.
+ */
+export function appCheck(name: string, run: () => Promise<string | undefined>, okDetail: string): Check {
   return {
     name,
-    async check() {
+    async probe(): Promise<ProbeResult> {
       const started = performance.now();
+      const latencyMs = () => Math.round(performance.now() - started);
       try {
         const problem = await run();
-        const latencyMs = Math.round(performance.now() - started);
-        return problem === undefined ? { ok: true, detail: okDetail, latencyMs } : { ok: false, detail: problem, latencyMs };
+        return problem === undefined
+          ? { ok: true, state: 'up', latencyMs: latencyMs(), detail: okDetail }
+          : { ok: false, state: 'down', latencyMs: latencyMs(), detail: 'not ready', error: `${name}: ${problem}` };
       } catch (error) {
-        return { ok: false, detail: (error as Error).message || String(error), latencyMs: Math.round(performance.now() - started) };
+        return { ok: false, state: 'down', latencyMs: latencyMs(), detail: 'check failed', error: `${name}: ${(error as Error).message}` };
       }
     },
   };
-}
-
-/** Runs every check concurrently; ready only when all pass. */
-export async function runReadiness(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
-  const results = await Promise.all(checks.map(async (c) => ({ name: c.name, ...(await c.check()) })));
-  return { ready: results.every((r) => r.ok), checks: results };
 }

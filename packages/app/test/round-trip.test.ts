@@ -11,6 +11,11 @@ describeServers('app round trip against real NATS and ClickHouse', () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();
     await using running = await runApp(testEnv(nats, ch));
+    const ready = await getJson(`${running.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect((ready.json['checks'] as Array<{ name: string; state: string }>).map((c) => `${c.name}:${c.state}`)).toEqual([
+      'nats:up', 'clickhouse:up', 'nats-topology:up', 'schema:up', 'ingest:up',
+    ]);
 
     const single = await postJson(`${running.url}/events`, { type: 'user.signed_up', source: 'web', payload: { user: 'ada' } });
     expect(single.status).toBe(202);
