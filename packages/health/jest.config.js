@@ -1,1 +1,7 @@
-module.exports = require('../../jest.preset.js')('health');
+const preset = require('../../jest.preset.js')('health');
+
+module.exports = {
+  ...preset,
+  // Lazy `import('./x.js')` (ESM spelling that tsc requires under nodenext) resolves to x.ts in tests.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};

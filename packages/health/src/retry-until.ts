@@ -119,8 +119,13 @@ export async function retryUntil<T>(
     if (last.error === undefined && predicate(last.value as T)) return last.value as T;
     o.signal?.throwIfAborted();
     const left = deadline - o.clock.now();
-    if (left <= 0) throw new RetryTimeoutError(o.what, o.clock.now() - started, attempt, last);
-    await o.clock.sleep(Math.min(backoffDelay(attempt, o.backoff, o.random), left), o.signal);
+    const pause = backoffDelay(attempt, o.backoff, o.random);
+    if (pause >= left) {
+      // An attempt squeezed into the last instant could only time out and hide the real last result.
+      if (left > 0) await o.clock.sleep(left, o.signal);
+      throw new RetryTimeoutError(o.what, o.clock.now() - started, attempt, last);
+    }
+    await o.clock.sleep(pause, o.signal);
   }
 }
 

@@ -50,6 +50,7 @@ export async function waitUntilHealthy(checks: readonly Check[], input: WaitOpti
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const required = checks.filter(isRequired);
   const pending = new Set(required.map((c) => c.name));
+  const attemptTimeoutMs = input.attemptTimeoutMs ?? 2_000;
   const watch = async (check: Check): Promise<void> => {
     try {
       await retryUntil(
@@ -57,7 +58,7 @@ export async function waitUntilHealthy(checks: readonly Check[], input: WaitOpti
         (result) => result.ok,
         {
           timeoutMs: Math.max(1, input.timeoutMs - (clock.now() - started)),
-          attemptTimeoutMs: input.attemptTimeoutMs ?? 2_000,
+          attemptTimeoutMs,
           backoff: input.backoff,
           clock,
           signal: stop.signal,
@@ -73,7 +74,10 @@ export async function waitUntilHealthy(checks: readonly Check[], input: WaitOpti
                     state: 'down',
                     latencyMs: 0,
                     detail: 'no answer',
-                    error: `${check.name}: ${(outcome.error as Error)?.message ?? String(outcome.error)}`,
+                    error:
+                      (outcome.error as Error)?.name === 'TimeoutError'
+                        ? `${check.name}: no answer within ${attemptTimeoutMs} ms — is the server starting, overloaded, or the port not published?`
+                        : `${check.name}: ${(outcome.error as Error)?.message ?? String(outcome.error)}`,
                   };
             results.set(check.name, result);
             input.onProgress?.(check.name, result);

@@ -1,0 +1,205 @@
+import { parseArgs } from 'node:util';
+import { parseDuration } from './parse-duration';
+
+export const USAGE = `qraft-health — check the Qraft stack's services; exit 0 when every required check is up
+
+Usage:
+  qraft-health http URL [--status N] [--contains TEXT]
+  qraft-health tcp HOST:PORT
+  qraft-health nats URL [--stream S] [--user U --password-file F]
+  qraft-health clickhouse URL [--user U --password-file F] [--database D] [--table T]
+  qraft-health prometheus URL
+  qraft-health grafana URL [--user U --password-file F]
+  qraft-health app URL
+  qraft-health container NAME [--socket PATH]
+  qraft-health stack [--variant dev|prod] [--images registry|offline]
+
+Options:
+  --wait DURATION     keep polling until healthy or DURATION passes (60s, 500ms, 2m); default: one pass
+  --timeout DURATION  limit for one probe (default 5s)
+  --json              print the report as JSON instead of a table
+  -h, --help          this text
+
+Environment (flags win): QRAFT_NATS_USER, QRAFT_NATS_PASSWORD_FILE, QRAFT_CLICKHOUSE_USER,
+QRAFT_CLICKHOUSE_PASSWORD_FILE, QRAFT_GRAFANA_USER, QRAFT_GRAFANA_PASSWORD_FILE, DOCKER_HOST (unix:// only),
+NO_COLOR. \`stack\` takes the URLs from @qraft/config (the published host ports).
+
+Exit codes: 0 all required checks up · 1 a required check is down or degraded · 2 bad input, nothing probed`;
+
+export const CHECK_NAMES = ['http', 'tcp', 'nats', 'clickhouse', 'prometheus', 'grafana', 'app', 'container', 'stack'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
+/** Bad input: the CLI prints it with the usage hint and exits 2 before probing anything. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface Credentials {
+  readonly user?: string;
+  readonly password?: string;
+}
+
+/** Everything the CLI will do, fully validated: credentials read, URLs parsed, durations in ms. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | {
+      readonly kind: 'check';
+      readonly check: CheckName;
+      readonly target: string;
+      readonly json: boolean;
+      readonly waitMs: number | undefined;
+      readonly timeoutMs: number;
+      readonly status?: number;
+      readonly contains?: string;
+      readonly stream?: string;
+      readonly database?: string;
+      readonly table?: string;
+      readonly socket?: string;
+      readonly variant: 'dev' | 'prod';
+      readonly images: 'registry' | 'offline';
+      readonly credentials: { readonly nats: Credentials; readonly clickhouse: Credentials; readonly grafana: Credentials };
+    };
+
+export interface ParseContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a password file; injected so tests need no files of their own. */
+  readonly readFile: (path: string) => string;
+}
+
+const URL_PROTOCOLS: Partial<Record<CheckName, readonly string[]>> = {
+  http: ['http:', 'https:'],
+  nats: ['nats:', 'tls:'],
+  clickhouse: ['http:', 'https:'],
+  prometheus: ['http:', 'https:'],
+  grafana: ['http:', 'https:'],
+  app: ['http:', 'https:'],
+};
+
+/** Parses and validates argv (without node and script). Throws UsageError on any bad input. */
+export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        wait: { type: 'string' },
+        timeout: { type: 'string' },
+        status: { type: 'string' },
+        contains: { type: 'string' },
+        stream: { type: 'string' },
+        user: { type: 'string' },
+        'password-file': { type: 'string' },
+        database: { type: 'string' },
+        table: { type: 'string' },
+        socket: { type: 'string' },
+        variant: { type: 'string' },
+        images: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { kind: 'help' };
+  const [name, target, ...extra] = positionals;
+  if (!name) throw new UsageError('no check given — e.g. `qraft-health nats nats://127.0.0.1:4222`');
+  if (!(CHECK_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown check "${name}" — one of: ${CHECK_NAMES.join(', ')}`);
+  }
+  const check = name as CheckName;
+  if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  if (check === 'stack') {
+    if (target) throw new UsageError('`stack` takes no URL — it reads the endpoints from @qraft/config');
+  } else if (!target) {
+    throw new UsageError(`\`${check}\` needs a ${check === 'container' ? 'container name' : check === 'tcp' ? 'HOST:PORT' : 'URL'}`);
+  }
+  const protocols = URL_PROTOCOLS[check];
+  if (protocols && target) validateUrl(target, protocols, check);
+  if (check === 'tcp' && target) parseHostPort(target);
+
+  const duration = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) throw new UsageError(`--${flag} "${text}" is not a duration — e.g. 60s, 500ms, 2m`);
+    return ms;
+  };
+  const status = v.status === undefined ? undefined : Number(v.status);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
+    throw new UsageError(`--status "${v.status}" is not an HTTP status code`);
+  }
+  const variant = v.variant ?? 'dev';
+  if (variant !== 'dev' && variant !== 'prod') throw new UsageError(`--variant "${variant}" — expected dev or prod`);
+  const images = v.images ?? 'registry';
+  if (images !== 'registry' && images !== 'offline') throw new UsageError(`--images "${images}" — expected registry or offline`);
+
+  // Flags apply to the one service named; the environment supplies the rest (and everything for `stack`).
+  const fromEnv = (service: 'NATS' | 'CLICKHOUSE' | 'GRAFANA', flagged: boolean): Credentials => {
+    const user = flagged && v.user !== undefined ? v.user : ctx.env[`QRAFT_${service}_USER`];
+    const fileVar = `QRAFT_${service}_PASSWORD_FILE`;
+    const file = flagged && v['password-file'] !== undefined ? v['password-file'] : ctx.env[fileVar];
+    const source = flagged && v['password-file'] !== undefined ? '--password-file' : fileVar;
+    const password = file ? readPassword(file, source, ctx) : undefined;
+    return { ...(user ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+  };
+  const credentials = {
+    nats: fromEnv('NATS', check === 'nats'),
+    clickhouse: fromEnv('CLICKHOUSE', check === 'clickhouse'),
+    grafana: fromEnv('GRAFANA', check === 'grafana'),
+  };
+  if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana'].includes(check)) {
+    throw new UsageError(`--user/--password-file do not apply to \`${check}\``);
+  }
+  if (check === 'grafana' && (credentials.grafana.user === undefined) !== (credentials.grafana.password === undefined)) {
+    throw new UsageError('grafana needs both a user and a password file (or neither, to check /api/health only)');
+  }
+  return {
+    kind: 'check',
+    check,
+    target: target ?? '',
+    json: v.json ?? false,
+    waitMs: duration('wait', v.wait),
+    timeoutMs: duration('timeout', v.timeout) ?? 5_000,
+    status,
+    contains: v.contains,
+    stream: v.stream,
+    database: v.database,
+    table: v.table,
+    socket: v.socket,
+    variant,
+    images,
+    credentials,
+  };
+}
+
+function validateUrl(text: string, protocols: readonly string[], check: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`"${text}" is not a URL — e.g. \`qraft-health ${check} ${protocols[0]}//127.0.0.1:PORT\``);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new UsageError(`${check} URL "${text}" must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+}
+
+export function parseHostPort(text: string): { host: string; port: number } {
+  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || !(port >= 1 && port <= 65_535)) throw new UsageError(`"${text}" is not HOST:PORT — e.g. 127.0.0.1:4222`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function readPassword(path: string, source: string, ctx: ParseContext): string {
+  try {
+    // Secret files usually end with a newline that is not part of the password.
+    return ctx.readFile(path).replace(/\r?\n$/, '');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`cannot read the password file "${path}" (${source}): ${code} — create it or point ${source} at the right file`);
+  }
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { Check, HealthReport } from './check';
+import { parseCliArgs, parseHostPort, UsageError, USAGE, type CliCommand } from './cli-args';
+import { exitCode, formatReport, reportToJson } from './format-report';
+import type { ProbeResult } from './probe-result';
+import { runChecks } from './run-checks';
+import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
+
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Colour the table only on a terminal. */
+  readonly isTTY: boolean;
+  readonly readFile?: (path: string) => string;
+}
+
+type CheckCommand = Extract<CliCommand, { kind: 'check' }>;
+
+/** The whole CLI as a function: argv in, exit code out (0 healthy, 1 not, 2 bad input). */
+export async function main(argv: readonly string[], io: CliIo): Promise<0 | 1 | 2> {
+  let command: CliCommand;
+  let checks: Check[];
+  try {
+    command = parseCliArgs(argv, { env: io.env, readFile: io.readFile ?? ((p) => readFileSync(p, 'utf8')) });
+    if (command.kind === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    checks = await buildChecks(command, io.env);
+  } catch (error) {
+    if (error instanceof UsageError || (error as Error).name === 'StackConfigError') {
+      io.stderr(`qraft-health: ${(error as Error).message}\nRun \`qraft-health --help\` for usage.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const color = io.isTTY && io.env['NO_COLOR'] === undefined;
+  const print = (report: HealthReport) =>
+    io.stdout(`${command.json ? reportToJson(report) : formatReport(report, { color })}\n`);
+  // The library's timers are unref'ed; this one keeps the process alive for the wait and ends a hung run.
+  const limitMs = (command.waitMs ?? command.timeoutMs) + 5_000;
+  const watchdog = setTimeout(() => {
+    io.stderr(`qraft-health: gave up after ${limitMs} ms without a result\n`);
+    process.exit(1);
+  }, limitMs);
+  try {
+    if (command.waitMs === undefined) {
+      const report = await runChecks(checks, { timeoutMs: command.timeoutMs });
+      print(report);
+      return exitCode(report);
+    }
+    const seen = new Map<string, string>();
+    const onProgress = (name: string, result: ProbeResult) => {
+      // One line per change of state, not per poll.
+      const line = result.state === 'up' ? `${name}: up (${result.detail})` : `${name}: ${result.state} — ${result.error}`;
+      if (!command.json && seen.get(name) !== line) io.stderr(`  ${line}\n`);
+      seen.set(name, line);
+    };
+    try {
+      const report = await waitUntilHealthy(checks, {
+        timeoutMs: command.waitMs,
+        attemptTimeoutMs: command.timeoutMs,
+        onProgress,
+      });
+      print(report);
+      return exitCode(report);
+    } catch (error) {
+      if (!(error instanceof HealthTimeoutError)) throw error;
+      print(error.report);
+      if (!command.json) io.stderr(`qraft-health: ${error.message}\n`);
+      return 1;
+    }
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/** Turns the command into checks; the probe modules (and dockerode, NATS) load only when named. */
+async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string | undefined>>): Promise<Check[]> {
+  const t = c.timeoutMs;
+  switch (c.check) {
+    case 'http': {
+      const { probeHttp } = await import('./http-probe.js');
+      const contains = c.contains;
+      return [
+        {
+          name: 'http',
+          probe: (signal) =>
+            probeHttp({
+              url: c.target,
+              expectStatus: c.status,
+              bodyPredicate: contains === undefined ? undefined : (body: string) => body.includes(contains) || `the body does not contain "${contains}"`,
+              signal,
+              timeoutMs: t,
+            }),
+        },
+      ];
+    }
+    case 'tcp': {
+      const { probeTcp } = await import('./tcp-probe.js');
+      const { host, port } = parseHostPort(c.target);
+      return [{ name: 'tcp', probe: (signal) => probeTcp({ host, port, signal, timeoutMs: t }) }];
+    }
+    case 'nats': {
+      const { probeNats } = await import('./nats-probe.js');
+      const cred = c.credentials.nats;
+      return [{ name: 'nats', probe: (signal) => probeNats({ url: c.target, ...cred, stream: c.stream, signal, timeoutMs: t }) }];
+    }
+    case 'clickhouse': {
+      const { probeClickHouse } = await import('./clickhouse-probe.js');
+      const cred = c.credentials.clickhouse;
+      return [
+        {
+          name: 'clickhouse',
+          probe: (signal) =>
+            probeClickHouse({ url: c.target, ...cred, database: c.database, table: c.table, signal, timeoutMs: t }),
+        },
+      ];
+    }
+    case 'prometheus': {
+      const { probePrometheus } = await import('./prometheus-probe.js');
+      return [{ name: 'prometheus', probe: (signal) => probePrometheus({ url: c.target, signal, timeoutMs: t }) }];
+    }
+    case 'grafana': {
+      const { probeGrafana } = await import('./grafana-probe.js');
+      const cred = c.credentials.grafana;
+      return [{ name: 'grafana', probe: (signal) => probeGrafana({ url: c.target, ...cred, signal, timeoutMs: t }) }];
+    }
+    case 'app': {
+      const { probeApp } = await import('./app-probe.js');
+      return [{ name: 'app', probe: (signal) => probeApp({ url: c.target, signal, timeoutMs: t }) }];
+    }
+    case 'container': {
+      const socketPath = c.socket ?? dockerSocket(env['DOCKER_HOST']);
+      const [{ default: Dockerode }, { probeContainer }] = await Promise.all([import('dockerode'), import('./container-probe.js')]);
+      const docker = new Dockerode({ socketPath });
+      return [{ name: `container ${c.target}`, probe: (signal) => probeContainer({ docker, name: c.target, signal, timeoutMs: t }) }];
+    }
+    case 'stack': {
+      const [{ loadStackEndpoints }, { stackChecks }] = await Promise.all([import('./stack-endpoints.js'), import('./stack-checks.js')]);
+      const endpoints = await loadStackEndpoints({ variant: c.variant, imageSet: c.images, env });
+      const checks = stackChecks({
+        endpoints,
+        nats: { ...c.credentials.nats, stream: c.stream },
+        clickhouse: { ...c.credentials.clickhouse, database: c.database, table: c.table },
+        grafana: c.credentials.grafana,
+        timeoutMs: t,
+      });
+      if (checks.length === 0) throw new UsageError('the stack definition publishes no endpoints to check');
+      return checks;
+    }
+  }
+}
+
+function dockerSocket(dockerHost: string | undefined): string {
+  if (!dockerHost) return '/var/run/docker.sock';
+  if (dockerHost.startsWith('unix://')) return dockerHost.slice('unix://'.length);
+  throw new UsageError(`DOCKER_HOST "${dockerHost}" is not a unix:// socket — use --socket PATH`);
+}
+
+// The script body runs only when this file is the entry point; tests import main().
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`qraft-health: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
