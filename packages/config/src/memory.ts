@@ -8,3 +8,8 @@ export function parseMemory(value: string): number {
   }
   return Math.round(Number(match[1]) * (UNITS[match[2]!.toLowerCase()] ?? 1));
 }
+
+/** True when `value` is a memory size that both docker compose and podman-compose accept. */
+export function isMemory(value: string): boolean {
+  return /^(\d+(?:\.\d+)?)\s*([bkmg])b?$/i.test(value.trim());
+}

@@ -1,0 +1,15 @@
+/**
+ * An invalid stack configuration. The message always names the field (an environment variable, a CLI
+ * option or a model path) and the fix, so a person can act on it without reading code.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${field}: ${problem} — ${fix}`);
+  }
+}

@@ -1,0 +1,29 @@
+import { stringify } from 'yaml';
+import { hashComment, headerLines } from './generated-header';
+import type { StackModel } from './stack-model';
+
+export const ALERT_RULES_FILE = 'alerts.yml';
+
+/** Scrape targets by service DNS name, one job per service that serves metrics in this image set. */
+export function scrapeTargets(model: StackModel): Array<{ job: string; target: string; path: string }> {
+  return Object.values(model.services)
+    .filter((s) => s.available && s.metrics)
+    .map((s) => {
+      const port = s.ports.find((p) => p.name === s.metrics!.port)!;
+      return { job: s.name, target: `${s.name}:${port.container}`, path: s.metrics!.path };
+    });
+}
+
+/** prometheus.yml. rule_files is relative to the file, so promtool checks it where it was rendered. */
+export function renderPrometheusConfig(model: StackModel): string {
+  const config = {
+    global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { stack: 'qraft' } },
+    rule_files: [ALERT_RULES_FILE],
+    scrape_configs: scrapeTargets(model).map((t) => ({
+      job_name: t.job,
+      metrics_path: t.path,
+      static_configs: [{ targets: [t.target] }],
+    })),
+  };
+  return hashComment(headerLines(model, 'Prometheus configuration, mounted read-only at /etc/prometheus.')) + '\n' + stringify(config, { lineWidth: 0 });
+}

@@ -1,0 +1,181 @@
+import type { CapabilitiesModel, ImageSet, NetworkName, ServiceName } from './stack-model';
+
+export interface PortSpec {
+  readonly name: string;
+  readonly container: number;
+  readonly scheme: 'nats' | 'http' | 'tcp';
+  /** Variants that publish this port on 127.0.0.1. */
+  readonly publishedIn: readonly ('dev' | 'prod')[];
+  /** Only present when the image has this capability (e.g. ClickHouse's /metrics). */
+  readonly requires?: 'metrics';
+}
+
+export interface ImageSpec {
+  /** Registry images: path under the registry (mirror prefix is added), e.g. `library/nats:2.14.3-alpine`. */
+  readonly reference: string;
+  readonly pulled: boolean;
+  readonly version: string;
+  readonly capabilities: CapabilitiesModel;
+}
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** The network a service lives on; whoever must reach it joins that network too. */
+  readonly home: NetworkName;
+  readonly images: Readonly<Record<ImageSet, ImageSpec | { readonly unavailable: string }>>;
+  readonly uid: number;
+  readonly gid: number;
+  readonly ports: readonly PortSpec[];
+  readonly metrics?: { readonly port: string; readonly path: string };
+  readonly configMount?: string;
+  readonly dataMount?: string;
+  readonly logMount?: string;
+  readonly health: { readonly port: string; readonly path: string; readonly startPeriodMs: number; readonly probe: 'wget' | 'node' };
+  readonly resources: { readonly cpus: number; readonly memory: string; readonly pids: number };
+  readonly nofile?: number;
+}
+
+/** Where upstream images come from when no mirror is configured. */
+export const DEFAULT_REGISTRY = 'docker.io';
+
+const NO_CLICKHOUSE_FEATURES = { lowCardinality: false, dateTime64: false, ttl: false };
+
+/**
+ * What each service is, per image set. Upstream tags are the ones listed in shared/docs/image-tags.md;
+ * offline images are built on this host from Debian packages with the same ports, paths and users.
+ */
+export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
+  nats: {
+    name: 'nats',
+    home: 'backend',
+    images: {
+      registry: { reference: 'library/nats:2.14.3-alpine', pulled: true, version: '2.14.3', capabilities: { metrics: false } },
+      offline: { reference: 'qraft-offline/nats:2.10.27', pulled: false, version: '2.10.27', capabilities: { metrics: false } },
+    },
+    // The nats image runs as any uid; a fixed non-root one lets infra:up chown data/nats beforehand.
+    uid: 10001,
+    gid: 10001,
+    ports: [
+      { name: 'client', container: 4222, scheme: 'nats', publishedIn: ['dev'] },
+      { name: 'monitoring', container: 8222, scheme: 'http', publishedIn: ['dev'] },
+    ],
+    configMount: '/etc/nats',
+    dataMount: '/data',
+    health: { port: 'monitoring', path: '/healthz', startPeriodMs: 10_000, probe: 'wget' },
+    resources: { cpus: 0.5, memory: '256m', pids: 256 },
+  },
+  clickhouse: {
+    name: 'clickhouse',
+    home: 'backend',
+    images: {
+      registry: {
+        reference: 'clickhouse/clickhouse-server:26.7-alpine',
+        pulled: true,
+        version: '26.7',
+        capabilities: { metrics: true, clickhouse: { lowCardinality: true, dateTime64: true, ttl: true } },
+      },
+      // 18.16 (2018) predates the built-in /metrics endpoint, LowCardinality, DateTime64 and TTL.
+      offline: {
+        reference: 'qraft-offline/clickhouse:18.16.1',
+        pulled: false,
+        version: '18.16.1',
+        capabilities: { metrics: false, clickhouse: NO_CLICKHOUSE_FEATURES },
+      },
+    },
+    uid: 101,
+    gid: 101,
+    ports: [
+      { name: 'http', container: 8123, scheme: 'http', publishedIn: ['dev'] },
+      { name: 'native', container: 9000, scheme: 'tcp', publishedIn: ['dev'] },
+      { name: 'metrics', container: 9363, scheme: 'http', publishedIn: [], requires: 'metrics' },
+    ],
+    metrics: { port: 'metrics', path: '/metrics' },
+    configMount: '/etc/clickhouse-server/config.d',
+    dataMount: '/var/lib/clickhouse',
+    logMount: '/var/log/clickhouse-server',
+    health: { port: 'http', path: '/ping', startPeriodMs: 30_000, probe: 'wget' },
+    resources: { cpus: 1, memory: '2g', pids: 2048 },
+    // ClickHouse asks for 262144; the VMs lack CAP_SYS_RESOURCE and refuse anything above 20000.
+    nofile: 20_000,
+  },
+  prometheus: {
+    name: 'prometheus',
+    home: 'backend',
+    images: {
+      registry: { reference: 'prom/prometheus:v3.4.2', pulled: true, version: '3.4.2', capabilities: { metrics: true } },
+      offline: { reference: 'qraft-offline/prometheus:2.53.3', pulled: false, version: '2.53.3', capabilities: { metrics: true } },
+    },
+    uid: 65534,
+    gid: 65534,
+    ports: [{ name: 'http', container: 9090, scheme: 'http', publishedIn: ['dev'] }],
+    metrics: { port: 'http', path: '/metrics' },
+    configMount: '/etc/prometheus',
+    dataMount: '/prometheus',
+    health: { port: 'http', path: '/-/ready', startPeriodMs: 15_000, probe: 'wget' },
+    resources: { cpus: 0.5, memory: '512m', pids: 256 },
+  },
+  grafana: {
+    name: 'grafana',
+    home: 'frontend',
+    images: {
+      registry: { reference: 'grafana/grafana:12.0.2', pulled: true, version: '12.0.2', capabilities: { metrics: true } },
+      offline: {
+        unavailable:
+          'grafana is left out of the offline image set: Debian ships no Grafana package and no npm package ships the server — use the registry image set for dashboards, or query Prometheus on its own port',
+      },
+    },
+    // The grafana image's user is 472 in group 0 (root group, not root user).
+    uid: 472,
+    gid: 0,
+    ports: [{ name: 'http', container: 3000, scheme: 'http', publishedIn: ['dev', 'prod'] }],
+    metrics: { port: 'http', path: '/metrics' },
+    configMount: '/etc/grafana/provisioning',
+    dataMount: '/var/lib/grafana',
+    logMount: '/var/log/grafana',
+    health: { port: 'http', path: '/api/health', startPeriodMs: 30_000, probe: 'wget' },
+    resources: { cpus: 0.5, memory: '512m', pids: 256 },
+  },
+  'nats-exporter': {
+    name: 'nats-exporter',
+    home: 'backend',
+    images: {
+      registry: {
+        reference: 'natsio/prometheus-nats-exporter:0.17.3',
+        pulled: true,
+        version: '0.17.3',
+        capabilities: { metrics: true },
+      },
+      offline: {
+        unavailable:
+          'nats-exporter is left out of the offline image set: Debian has no NATS Prometheus exporter — NATS health stays visible through its monitoring port (8222) and the app metric qraft_nats_connected',
+      },
+    },
+    uid: 65534,
+    gid: 65534,
+    ports: [{ name: 'metrics', container: 7777, scheme: 'http', publishedIn: ['dev'] }],
+    metrics: { port: 'metrics', path: '/metrics' },
+    health: { port: 'metrics', path: '/metrics', startPeriodMs: 10_000, probe: 'wget' },
+    resources: { cpus: 0.25, memory: '64m', pids: 64 },
+  },
+  app: {
+    name: 'app',
+    home: 'frontend',
+    images: {
+      registry: { reference: 'qraft/app:dev', pulled: false, version: 'dev', capabilities: { metrics: true } },
+      offline: { reference: 'qraft/app:dev', pulled: false, version: 'dev', capabilities: { metrics: true } },
+    },
+    uid: 1000,
+    gid: 1000,
+    ports: [{ name: 'http', container: 8080, scheme: 'http', publishedIn: ['dev', 'prod'] }],
+    metrics: { port: 'http', path: '/metrics' },
+    logMount: '/var/log/qraft',
+    health: { port: 'http', path: '/readyz', startPeriodMs: 20_000, probe: 'node' },
+    resources: { cpus: 1, memory: '512m', pids: 256 },
+  },
+};
+
+/** Base image of the app per image set (build arg NODE_IMAGE of packages/app/Dockerfile). */
+export const APP_NODE_IMAGE: Readonly<Record<ImageSet, { reference: string; pulled: boolean }>> = {
+  registry: { reference: 'library/node:20-bookworm-slim', pulled: true },
+  offline: { reference: 'qraft-offline/node:20', pulled: false },
+};

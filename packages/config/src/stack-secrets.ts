@@ -1,0 +1,42 @@
+import { SERVICE_CATALOG } from './service-catalog';
+import type { SecretModel, ServiceName } from './stack-model';
+
+/** Directory (relative to the repository root) that holds generated credentials; git-ignored. */
+export const SECRETS_DIR = 'secrets';
+
+interface SecretSpec {
+  readonly name: string;
+  readonly file: string;
+  readonly reader: ServiceName;
+  readonly kind: SecretModel['kind'];
+  /** Services that must be present for the secret to exist at all. */
+  readonly needs: readonly ServiceName[];
+}
+
+const SECRET_SPECS: readonly SecretSpec[] = [
+  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', kind: 'random', needs: ['app', 'clickhouse'] },
+  { name: 'clickhouse_grafana_password', file: 'clickhouse_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'clickhouse'] },
+  { name: 'grafana_admin_password', file: 'grafana_admin_password', reader: 'grafana', kind: 'random', needs: ['grafana'] },
+  // ClickHouse reads only hashes of the passwords above, rendered into a users.d file on this machine.
+  { name: 'clickhouse_users', file: 'clickhouse_users.xml', reader: 'clickhouse', kind: 'derived', needs: ['clickhouse'] },
+];
+
+export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
+  return SECRET_SPECS.filter((s) => s.needs.every((n) => present.has(n))).map((s) => ({
+    name: s.name,
+    file: `${SECRETS_DIR}/${s.file}`,
+    reader: s.reader,
+    uid: SERVICE_CATALOG[s.reader].uid,
+    gid: SERVICE_CATALOG[s.reader].gid,
+    kind: s.kind,
+  }));
+}
+
+/** Where each service sees its secrets (docker and podman-compose both bind-mount file secrets). */
+export const SECRET_TARGETS: Readonly<Record<string, string>> = {
+  clickhouse_app_password: '/run/secrets/clickhouse_app_password',
+  clickhouse_grafana_password: '/run/secrets/clickhouse_grafana_password',
+  grafana_admin_password: '/run/secrets/grafana_admin_password',
+  // users.d is read at start-up; a file secret with an absolute target lands there directly.
+  clickhouse_users: '/etc/clickhouse-server/users.d/qraft-users.xml',
+};

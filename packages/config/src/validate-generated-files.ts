@@ -1,0 +1,41 @@
+import { parse } from 'yaml';
+import type { ComposeDocument } from './compose-document';
+import type { GeneratedFile } from './generated-files';
+import { validatePortability } from './portability-rules';
+import { validateComposeSchema } from './validate-compose-schema';
+import { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
+import type { ValidationProblem } from './validation-problem';
+
+/**
+ * Every check that needs no external tool: Compose schema, cross-references and podman portability
+ * of each compose file, and no secret value anywhere. Run before anything is written.
+ */
+export function validateGeneratedFiles(files: readonly GeneratedFile[], secretValues: readonly string[] = []): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const f of files) {
+    if (f.kind !== 'compose' || !f.model) continue;
+    let doc: ComposeDocument;
+    try {
+      doc = parse(f.content) as ComposeDocument;
+    } catch (error) {
+      problems.push({ rule: 'yaml', file: f.path, message: `${(error as Error).message} — the renderer wrote invalid YAML` });
+      continue;
+    }
+    problems.push(...validateComposeSchema(f.path, doc));
+    const sameSet = (kind: GeneratedFile['kind']) => files.find((o) => o.kind === kind && o.model?.imageSet === f.model!.imageSet);
+    const prometheus = sameSet('prometheus');
+    const datasources = sameSet('grafana-datasources');
+    problems.push(
+      ...validateCrossReferences({
+        model: f.model,
+        composeFile: f.path,
+        compose: doc,
+        ...(prometheus ? { prometheus: { file: prometheus.path, text: prometheus.content } } : {}),
+        ...(datasources ? { datasources: { file: datasources.path, text: datasources.content } } : {}),
+      }),
+    );
+    problems.push(...validatePortability(f.path, doc, f.content));
+  }
+  problems.push(...validateNoSecretValues(files, secretValues));
+  return problems;
+}
