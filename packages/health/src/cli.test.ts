@@ -1,0 +1,98 @@
+import { freePort, NatsTestServer, startClickHouse, startNats } from '@qraft/testkit';
+import { describeWithServers } from '../test/servers';
+import { main } from './cli';
+import { stackChecks } from './stack-checks';
+import { runChecks } from './run-checks';
+
+async function cli(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    env,
+    isTTY: false,
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readFile: (path) => {
+      if (path in files) return files[path]!;
+      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('qraft-health: bad input exits 2 with a clear message before any probe runs', () => {
+  it.each([
+    [['frobnicate', 'x'], 'unknown check "frobnicate" — one of: http, tcp, nats'],
+    [[], 'no check given'],
+    [['nats'], '`nats` needs a URL'],
+    [['nats', 'http://127.0.0.1:4222'], 'nats URL "http://127.0.0.1:4222" must start with nats:// or tls://'],
+    [['clickhouse', 'localhost:8123'], 'clickhouse URL "localhost:8123" must start with http:// or https://'],
+    [['app', 'not a url'], '"not a url" is not a URL'],
+    [['tcp', '127.0.0.1'], '"127.0.0.1" is not HOST:PORT'],
+    [['http', 'http://x', '--wait', 'soon'], '--wait "soon" is not a duration'],
+    [['http', 'http://x', '--bogus'], "Unknown option '--bogus'"],
+    [['clickhouse', 'http://127.0.0.1:8123', '--password-file', '/run/secrets/nope'], 'cannot read the password file "/run/secrets/nope" (--password-file): ENOENT'],
+    [['grafana', 'http://127.0.0.1:3000', '--user', 'admin'], 'grafana needs both a user and a password file'],
+    [['stack', '--variant', 'staging'], '--variant "staging" — expected dev or prod'],
+  ])('%j', async (argv, message) => {
+    const { code, stdout, stderr } = await cli(argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+
+  it('names the environment variable when a password file from the environment is missing', async () => {
+    const { code, stderr } = await cli(['clickhouse', 'http://127.0.0.1:8123'], { QRAFT_CLICKHOUSE_PASSWORD_FILE: '/run/secrets/ch' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('cannot read the password file "/run/secrets/ch" (QRAFT_CLICKHOUSE_PASSWORD_FILE): ENOENT');
+  });
+
+  it('prints usage for --help and exits 0', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('qraft-health stack [--variant dev|prod]');
+  });
+});
+
+describeWithServers()('qraft-health against real servers', () => {
+  it('prints a table and exits 0 when nats is up, 1 when the port is closed', async () => {
+    await using nats = await startNats();
+    const ok = await cli(['nats', nats.url]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^nats\s+up\s+/m);
+    const closed = await cli(['nats', `nats://127.0.0.1:${await freePort()}`]);
+    expect(closed.code).toBe(1);
+    expect(closed.stdout).toContain('connection refused — is the server running?');
+  });
+
+  it('prints JSON with --json and reads the password from the password file', async () => {
+    await using ch = await startClickHouse();
+    const files = { '/run/secrets/ch': `${ch.password}\n` };
+    const { code, stdout } = await cli(['clickhouse', ch.url, '--user', ch.user, '--password-file', '/run/secrets/ch', '--json'], {}, files);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'up', checks: [{ name: 'clickhouse', state: 'up' }] });
+    const wrong = await cli(['clickhouse', ch.url, '--json'], { QRAFT_CLICKHOUSE_USER: ch.user, QRAFT_CLICKHOUSE_PASSWORD_FILE: '/pw' }, { '/pw': 'wrong' });
+    expect(wrong.code).toBe(1);
+    expect(JSON.parse(wrong.stdout).checks[0].error).toContain('refused the credentials of user "qraft"');
+  }, 60_000);
+
+  it('waits with --wait for a server that starts late, printing progress, and exits 0', async () => {
+    await using nats = await NatsTestServer.create();
+    const run = cli(['nats', nats.url, '--wait', '20s']);
+    await nats.start();
+    const { code, stderr } = await run;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/nats: up \(rtt/);
+  });
+
+  it('builds the stack checks from endpoints so a user types no URLs', async () => {
+    await using nats = await startNats();
+    const checks = stackChecks({ endpoints: { nats: nats.url, prometheus: `http://127.0.0.1:${await freePort()}` } });
+    const report = await runChecks(checks);
+    expect(report.checks.map((c) => [c.name, c.state])).toEqual([
+      ['nats', 'up'],
+      ['prometheus', 'down'],
+    ]);
+    expect(report.ok).toBe(false);
+  });
+});

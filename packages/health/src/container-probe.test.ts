@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { probeContainer } from './container-probe';
+import { retryUntil } from './retry-until';
+
+const SOCKET = '/var/run/docker.sock';
+const BUSYBOX = '/bin/busybox';
+const IMAGE = 'qraft-health-test-busybox:1';
+const reason = !existsSync(SOCKET)
+  ? `no container engine socket at ${SOCKET} — run \`pnpm nx run infra:engine\``
+  : !existsSync(BUSYBOX)
+    ? `${BUSYBOX} is missing — apt-get install -y busybox-static`
+    : undefined;
+if (reason) console.warn(`SKIPPED container probe tests: ${reason}`);
+
+(reason ? describe.skip : describe)('probeContainer against a real Docker engine', () => {
+  const docker = new Dockerode({ socketPath: SOCKET });
+  const prefix = `qraft-health-test-${process.pid}`;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    // No registry here: a FROM-scratch image holding only busybox-static, built from a local context.
+    const dir = mkdtempSync(join(tmpdir(), 'qraft-busybox-'));
+    try {
+      copyFileSync(BUSYBOX, join(dir, 'busybox'));
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\n');
+      const tar = spawnSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
+      if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
+      const stream = await docker.buildImage(Buffer.from(tar.stdout) as unknown as NodeJS.ReadableStream, { t: IMAGE, rm: true, forcerm: true });
+      const output = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res as Array<{ error?: string }>))),
+      );
+      const failed = output.find((o) => o.error);
+      if (failed) throw new Error(`image build failed: ${failed.error}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
+    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+  });
+
+  async function run(suffix: string, options: Partial<Dockerode.ContainerCreateOptions>): Promise<string> {
+    const name = `${prefix}-${suffix}`;
+    created.push(name);
+    const container = await docker.createContainer({ name, Image: IMAGE, ...options });
+    await container.start();
+    return name;
+  }
+
+  const until = <T extends { state: string }>(fn: () => Promise<T>, state: string) =>
+    retryUntil(fn, (r) => r.state === state, { timeoutMs: 20_000 });
+
+  it('reports a running container without a healthcheck as up, with its restart count', async () => {
+    const name = await run('running', { Cmd: ['sleep', '600'], HostConfig: { Init: true } });
+    const result = await probeContainer({ docker, name });
+    expect(result).toMatchObject({ ok: true, state: 'up', detail: 'running, no healthcheck, 0 restarts' });
+  });
+
+  it('reports an exited container down with its exit code and the command to see why', async () => {
+    const name = await run('exited', { Cmd: ['sh', '-c', 'exit 3'] });
+    const result = await until(() => probeContainer({ docker, name }), 'down');
+    expect(result.error).toBe(`container ${name} is exited: it exited with code 3 — see \`docker logs ${name}\``);
+  });
+
+  it('reports a container whose healthcheck fails as degraded, and down when engine health is required', async () => {
+    const name = await run('unhealthy', {
+      Cmd: ['sleep', '600'],
+      HostConfig: { Init: true },
+      Healthcheck: { Test: ['CMD', '/bin/false'], Interval: 100_000_000, Timeout: 1_000_000_000, Retries: 1 },
+    });
+    const result = await until(() => probeContainer({ docker, name }), 'degraded');
+    expect(result.detail).toBe('running, health unhealthy, 0 restarts');
+    expect(result.error).toContain('healthcheck reports unhealthy');
+    expect((await probeContainer({ docker, name, engineHealth: 'require' })).state).toBe('down');
+  });
+
+  it('counts restarts of a crash-looping container', async () => {
+    const name = await run('restarting', { Cmd: ['sh', '-c', 'exit 1'], HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } } });
+    const result = await retryUntil(
+      () => docker.getContainer(name).inspect(),
+      (info) => info.RestartCount === 2 && !info.State.Running && !info.State.Restarting,
+      { timeoutMs: 20_000 },
+    ).then(() => probeContainer({ docker, name }));
+    expect(result.state).toBe('down');
+    expect(result.detail).toBe('exited, no healthcheck, 2 restarts');
+  });
+
+  it('reports a container killed for lack of memory as OOM-killed with the fix', async () => {
+    const name = await run('oom', {
+      // dd with a 64 MiB block size allocates it at once; the 16 MiB limit makes the kernel kill it.
+      Cmd: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=64M', 'count=1'],
+      HostConfig: { Memory: 16 * 1024 * 1024, MemorySwap: 16 * 1024 * 1024 },
+    });
+    const result = await until(() => probeContainer({ docker, name }), 'down');
+    expect(result.detail).toContain('OOM-killed');
+    expect(result.error).toContain('it was OOM-killed — raise its memory limit');
+  });
+
+  it('reports a container that does not exist as down, with how to look', async () => {
+    const result = await probeContainer({ docker, name: `${prefix}-missing` });
+    expect(result).toMatchObject({ state: 'down', detail: 'not found' });
+    expect(result.error).toContain('does not exist — is the stack up?');
+  });
+
+  it('reports down with the fix when no engine answers on the socket', async () => {
+    const nowhere = new Dockerode({ socketPath: join(tmpdir(), `no-engine-${process.pid}.sock`) });
+    const result = await probeContainer({ docker: nowhere, name: 'anything' });
+    expect(result).toMatchObject({ state: 'down', detail: 'engine unreachable' });
+    expect(result.error).toContain('start dockerd or `podman system service`');
+  });
+});
