@@ -32,7 +32,7 @@ export class StackConfigError extends Error {
 export async function loadStackEndpoints(selection: StackSelection): Promise<StackEndpoints> {
   let config: ConfigModule;
   try {
-    config = (await import('@qraft/config')) as ConfigModule;
+    config = (await import('@qraft/config')) as unknown as ConfigModule;
   } catch (error) {
     throw new StackConfigError(`cannot load @qraft/config (${(error as Error).message}) — run pnpm install / build it`);
   }
