@@ -134,7 +134,8 @@ if [ $want_docker -eq 1 ]; then
   start_dockerd
 fi
 if [ $want_podman -eq 1 ]; then
-  ensure_pkgs podman podman-compose
+  # catatonit is the init podman runs for `init: true`; without it no container with init starts.
+  ensure_pkgs podman podman-compose catatonit
   podman_ulimits
   start_podman_socket
 fi

@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const report = await runDoctor({ ports: hostPorts(), workspaceDir: resolve(__dirname, '../../..') });
+  const report = await runDoctor({ ports: hostPorts(process.env), workspaceDir: resolve(__dirname, '../../..') });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatDoctorTable(report));
   return report.ok ? 0 : 1;
 }

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { createProgress } from '../images/progress';
+import { composeQuiet, composeStream } from '../stack/compose';
+import { downStack } from '../stack/down';
+import { formatStackTable, stackRows } from '../stack/stack-table';
+import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
+import { openStack, upStack } from '../stack/up';
+import { runContainerTests } from '../stack/container-test';
+import { runChecks } from '@qraft/health';
+import { readinessChecks } from '../stack/readiness-checks';
+
+const HELP = `Usage: tsx infra/src/cli/stack.ts <up|down|ps|logs|container-test> [options]
+(or: pnpm nx run infra:<command> -- [options])
+
+  up              check ports and images, prepare data/, logs/ and secrets/, start the stack and wait
+                  until every service answers its own probe; ends with a table of services and URLs
+  down            stop and remove the stack's containers (data/ and logs/ stay)
+  ps              the table of services, health and URLs, from live probes
+  logs            the last lines of every container's log
+  container-test  verify the running stack end to end (start-up, communication, isolation, persistence,
+                  volumes and logs); summary, --json, and JUnit XML in reports/verify/
+
+Options:
+${STACK_FLAGS_HELP}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: STACK_FLAGS, allowPositionals: true });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(HELP);
+    return command || values.help ? 0 : 2;
+  }
+  const options = normalizeOptions(values, process.env);
+  const progress = createProgress();
+  const handle = await openStack(options, process.env);
+  switch (command) {
+    case 'up': {
+      const { handle: up, report } = await upStack(handle, options, progress);
+      const rows = stackRows(up.model, report);
+      console.log(options.json ? JSON.stringify({ ok: true, services: rows }, null, 2) : `\n${formatStackTable(rows)}`);
+      return 0;
+    }
+    case 'down':
+      await downStack(handle, progress);
+      return 0;
+    case 'ps': {
+      const report = await runChecks(readinessChecks(handle.model, handle.docker, handle.credentials));
+      const rows = stackRows(handle.model, report);
+      console.log(options.json ? JSON.stringify({ ok: report.ok, services: rows }, null, 2) : formatStackTable(rows));
+      return report.ok ? 0 : 1;
+    }
+    case 'logs': {
+      const result = await composeStream(handle.target, ['logs', '--tail', '50'], (line) => console.log(line));
+      return result.ok ? 0 : 1;
+    }
+    case 'container-test':
+      return runContainerTests(handle, options, progress);
+    case 'config': {
+      const result = await composeQuiet(handle.target, ['config']);
+      console.log(result.stdout || result.stderr);
+      return result.ok ? 0 : 1;
+    }
+    default:
+      console.error(`stack: unknown command "${command}" — use up, down, ps, logs or container-test (see --help)`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`\nstack: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,34 @@
+import type { Runtime } from '../runtime';
+import { streamCommand, type StreamCommandResult } from '../images/stream-command';
+import { runCommand, type CommandResult } from '../run-command';
+
+/** Which compose file, under which project name, with which tool. */
+export interface ComposeTarget {
+  readonly runtime: Runtime;
+  readonly file: string;
+  readonly project: string;
+  readonly cwd: string;
+}
+
+/** The argv for one compose call: the three tools take the same subcommands after `-p` and `-f`. */
+export function composeArgv(target: ComposeTarget, args: readonly string[]): [string, string[]] {
+  const [bin, ...prefix] = target.runtime.compose.command;
+  return [bin!, [...prefix, '-p', target.project, '-f', target.file, ...args]];
+}
+
+/** A short compose call whose output we parse. */
+export function composeQuiet(target: ComposeTarget, args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
+  const [bin, argv] = composeArgv(target, args);
+  return runCommand(bin, argv, timeoutMs);
+}
+
+/** A long compose call (up, down) whose lines go to `onLine` as they come. */
+export function composeStream(
+  target: ComposeTarget,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  timeoutMs = 600_000,
+): Promise<StreamCommandResult> {
+  const [bin, argv] = composeArgv(target, args);
+  return streamCommand(bin, argv, { cwd: target.cwd, onLine, timeoutMs, keepLines: 60 });
+}

@@ -1,0 +1,13 @@
+import { normalizeOptions, parseDuration } from './stack-options';
+
+describe('stack options', () => {
+  it('fills every option from flags first, then QRAFT_* variables, then defaults', () => {
+    const options = normalizeOptions({ images: 'offline' }, { QRAFT_ENGINE: 'podman', QRAFT_IMAGE_SET: 'registry', QRAFT_UP_TIMEOUT: '2m' });
+    expect(options).toMatchObject({ engine: 'podman', imageSet: 'offline', variant: 'dev', timeoutMs: 120_000, json: false });
+  });
+
+  it('rejects a malformed timeout and names where it came from', () => {
+    expect(() => normalizeOptions({}, { QRAFT_UP_TIMEOUT: 'soon' })).toThrow('QRAFT_UP_TIMEOUT "soon" is not a duration — write e.g. 90s, 2m or 1500ms');
+    expect(parseDuration('1500ms', 'x')).toBe(1_500);
+  });
+});

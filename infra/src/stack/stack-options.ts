@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+
+export interface StackOptionsInput {
+  readonly engine?: string;
+  readonly images?: string;
+  readonly variant?: string;
+  readonly timeout?: string;
+  readonly json?: boolean;
+}
+
+/** Options after defaults: every field set, read once from flags and then the environment. */
+export interface StackOptions {
+  /** Compose tool choice (docker, podman, …); undefined means detect. */
+  readonly engine: string | undefined;
+  readonly imageSet: string;
+  readonly variant: string;
+  readonly timeoutMs: number;
+  readonly json: boolean;
+  readonly workspaceRoot: string;
+}
+
+/** Parses "90", "90s", "2m" or "1500ms" into milliseconds. */
+export function parseDuration(value: string, what: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!match) throw new Error(`${what} "${value}" is not a duration — write e.g. 90s, 2m or 1500ms`);
+  const unit = match[2] ?? 's';
+  return Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1_000 : 60_000);
+}
+
+export function normalizeOptions(input: StackOptionsInput, env: Readonly<Record<string, string | undefined>>): StackOptions {
+  const timeout = input.timeout ?? env['QRAFT_UP_TIMEOUT'] ?? '180s';
+  return {
+    engine: input.engine ?? env['QRAFT_ENGINE'] ?? undefined,
+    imageSet: input.images ?? env['QRAFT_IMAGE_SET'] ?? 'registry',
+    variant: input.variant ?? env['QRAFT_VARIANT'] ?? 'dev',
+    timeoutMs: parseDuration(timeout, input.timeout ? '--timeout' : 'QRAFT_UP_TIMEOUT'),
+    json: input.json ?? false,
+    workspaceRoot: resolve(__dirname, '..', '..', '..'),
+  };
+}
+
+/** The flags every stack command accepts, for node:util parseArgs. */
+export const STACK_FLAGS = {
+  engine: { type: 'string' },
+  images: { type: 'string' },
+  variant: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const STACK_FLAGS_HELP = `  --engine docker|podman|docker-compose-v1   compose tool (default: detect; env QRAFT_ENGINE)
+  --images registry|offline                  image set (default registry; env QRAFT_IMAGE_SET)
+  --variant dev|prod                         dev publishes every port on 127.0.0.1, prod only app and grafana (env QRAFT_VARIANT)
+  --timeout 180s                             how long to wait for all-healthy (env QRAFT_UP_TIMEOUT)
+  --json                                     machine-readable result on stdout`;

@@ -1,0 +1,49 @@
+import { createServer } from 'node:net';
+import { loadStack } from '@qraft/config';
+import { composeArgv } from './compose';
+import { assertPortsFree } from './prepare-host';
+import { formatStackTable, stackRows } from './stack-table';
+import type { Runtime } from '../runtime';
+
+const runtime = (name: 'docker-compose-v2' | 'podman-compose', command: string[]): Runtime => ({
+  compose: { name, engine: name === 'podman-compose' ? 'podman' : 'docker', command, version: 'x' },
+  socketPath: '/nonexistent',
+});
+
+describe('stack pieces', () => {
+  it('gives docker compose and podman-compose the same project and file flags', () => {
+    const target = { file: 'configs/compose/dev.offline.yml', project: 'qraft', cwd: '/' };
+    expect(composeArgv({ ...target, runtime: runtime('docker-compose-v2', ['docker', 'compose']) }, ['up', '-d'])).toEqual([
+      'docker',
+      ['compose', '-p', 'qraft', '-f', 'configs/compose/dev.offline.yml', 'up', '-d'],
+    ]);
+    expect(composeArgv({ ...target, runtime: runtime('podman-compose', ['podman-compose']) }, ['down'])).toEqual([
+      'podman-compose',
+      ['-p', 'qraft', '-f', 'configs/compose/dev.offline.yml', 'down'],
+    ]);
+  });
+
+  it('refuses to start when a published port is taken and names the variable that moves it', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const model = loadStack({ imageSet: 'offline', env: { QRAFT_CLICKHOUSE_HTTP_PORT: String(port) } });
+      await expect(assertPortsFree(model, new Set())).rejects.toThrow(
+        `port ${port} (clickhouse http) is already in use on 127.0.0.1 — stop the other process or set QRAFT_CLICKHOUSE_HTTP_PORT`,
+      );
+      // The stack's own running container holding the port is not a clash.
+      await expect(assertPortsFree(model, new Set(['qraft-clickhouse']))).resolves.toBeUndefined();
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('lists omitted services in the table with the reason', () => {
+    const rows = stackRows(loadStack({ imageSet: 'offline' }), undefined);
+    const grafana = rows.find((r) => r.service === 'grafana');
+    expect(grafana?.state).toBe('omitted');
+    expect(grafana?.detail).not.toBe('');
+    expect(formatStackTable(rows).split('\n')[0]).toMatch(/^SERVICE\s+CONTAINER\s+STATE\s+URL\s+DETAIL$/);
+  });
+});
