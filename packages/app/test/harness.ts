@@ -1,6 +1,7 @@
 import { jetstreamManager, type ConsumerInfo } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ClickHouseTestServer, NatsTestServer } from '@qraft/testkit';
+import { waitFor } from '@qraft/testkit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../src/config';
@@ -101,4 +102,16 @@ export async function postJson(url: string, body: unknown): Promise<{ status: nu
 export async function getJson(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url);
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/** Waits for the child's /readyz to answer 200; on failure the error carries what the app printed. */
+export async function waitReady(app: AppProcess, timeoutMs = 60_000): Promise<void> {
+  try {
+    await waitFor(`app at ${app.url} ready`, async () => {
+      if (app.child.exitCode !== null) throw new Error('exited');
+      return (await fetch(`${app.url}/readyz`)).status === 200;
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; exit ${app.child.exitCode}; it printed:\n${app.output().slice(-4_000)}`, { cause: error });
+  }
 }
