@@ -3,8 +3,9 @@ import { formatBytes, type BuiltImage } from '../images/build-image';
 import { resolveImageEngine } from '../images/container-engine';
 import { buildOfflineImages, OFFLINE_IMAGES, parseOfflineImageNames } from '../images/offline-image-set';
 import { createProgress } from '../images/progress';
+import { pruneSupersededImages } from '../images/prune-images';
 
-const HELP = `Usage: nx run infra:offline-images [-- --engine docker|podman] [--only nats,clickhouse] [--force] [--json]
+const HELP = `Usage: nx run infra:offline-images [-- --engine docker|podman] [--only nats,clickhouse] [--force] [--prune] [--json]
 
 Builds the offline image set without a registry, from Debian packages, into one engine's image store:
 ${OFFLINE_IMAGES.map((i) => `  ${i.tag.padEnd(34)} stands in for ${i.upstream}`).join('\n')}
@@ -13,6 +14,7 @@ not rebuilt; one that was removed is. The debootstrapped rootfs and the .debs ar
   --engine   docker or podman (default: QRAFT_ENGINE, else docker when it answers, else podman)
   --only     comma-separated subset (${OFFLINE_IMAGES.map((i) => i.name).join(', ')}); the base is always ensured
   --force    build even when the record says the image is current
+  --prune    afterwards remove untagged images this tool made earlier (superseded builds); no one else's
   --json     print the summary as JSON on stdout (progress stays on stderr)`;
 
 export function formatSummary(results: readonly BuiltImage[]): string {
@@ -29,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       engine: { type: 'string' },
       only: { type: 'string', multiple: true },
       force: { type: 'boolean' },
+      prune: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -40,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   const engine = await resolveImageEngine(values.engine);
   const only = values.only ? parseOfflineImageNames(values.only.flatMap((v) => v.split(','))) : undefined;
   const results = await buildOfflineImages({ engine, only, force: values.force ?? false, progress: createProgress() });
-  console.log(values.json ? JSON.stringify({ engine, images: results }, null, 2) : formatSummary(results));
+  const pruned = values.prune ? await pruneSupersededImages(engine) : 0;
+  if (values.prune) process.stderr.write(`offline-images: removed ${pruned} superseded untagged image(s) from ${engine}\n`);
+  console.log(values.json ? JSON.stringify({ engine, images: results, pruned }, null, 2) : formatSummary(results));
   return 0;
 }
 

@@ -19,7 +19,8 @@ function walk(root: string, dir: string, ignore: DockerIgnore, out: string[]): v
     if (entry.isDirectory()) {
       if (!ignore.hasExceptions && ignore.ignores(rel)) continue;
       walk(root, full, ignore, out);
-    } else if (!ignore.ignores(rel)) out.push(full);
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && !ignore.ignores(rel)) out.push(full);
+    // sockets and FIFOs are neither sent by the engine nor readable without blocking
   }
 }
 

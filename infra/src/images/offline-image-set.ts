@@ -1,10 +1,10 @@
 import { cpSync, linkSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { downloadDebs, type DebRequest } from './apt-download';
-import { buildImage, type BuiltImage } from './build-image';
+import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
 import { DEFAULT_CACHE_DIR, IMAGES_DIR } from './cache-dir';
 import type { EngineName } from './container-engine';
-import { ensureRootfsTarball } from './debian-rootfs';
+import { ensureRootfsTarball, rootfsRecipeHash } from './debian-rootfs';
 import { DEFAULT_RECORD_DIR } from './image-record';
 import { importImage } from './import-image';
 import { hashBuildInputs } from './inputs-hash';
@@ -107,17 +107,21 @@ async function stageContext(spec: OfflineImageSpec, input: Required<OfflineImage
 }
 
 async function buildBase(input: Required<OfflineImagesInput>): Promise<BuiltImage> {
-  const tarball = await ensureRootfsTarball(
-    { suite: 'bookworm', mirror: MIRROR, variant: 'minbase', overlayDir: join(input.imagesDir, 'base', 'rootfs') },
-    input.cacheDir,
-    input.progress,
-  );
+  const recipe = { suite: 'bookworm', mirror: MIRROR, variant: 'minbase', overlayDir: join(input.imagesDir, 'base', 'rootfs') };
   const changes = ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=C.UTF-8', 'CMD ["bash"]'];
+  const inputsHash = hashBuildInputs({ extra: { rootfs: rootfsRecipeHash(recipe), changes: JSON.stringify(changes) } });
+  // A current base needs no tarball: don't debootstrap just because infra/.cache was cleared.
+  const current = input.force ? undefined : await findCurrentImage(input.engine, BASE_TAG, inputsHash, input.recordDir);
+  if (current) {
+    input.progress.line(`${BASE_TAG} (${input.engine}): cached, image ${current.imageId.slice(7, 19)} is current`);
+    return { engine: input.engine, tag: BASE_TAG, ...current, cached: true, inputsHash, durationMs: 0 };
+  }
+  const tarball = await ensureRootfsTarball(recipe, input.cacheDir, input.progress);
   return importImage({
     engine: input.engine,
     tag: BASE_TAG,
     tarball: tarball.path,
-    inputsHash: hashBuildInputs({ extra: { rootfs: tarball.recipeHash, changes: JSON.stringify(changes) } }),
+    inputsHash,
     changes,
     recordDir: input.recordDir,
     progress: input.progress,
