@@ -20,6 +20,7 @@ export interface AppImageInput {
   readonly force?: boolean;
   readonly progress?: Progress;
   readonly workspaceRoot?: string;
+  /** Where the app image's record lives; defaults to infra/.image. */
   readonly recordDir?: string;
 }
 
@@ -37,7 +38,8 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
   const buildArgs: Record<string, string> = {};
   const extra: Record<string, string> = {};
   if ((input.nodeBase ?? 'offline') === 'offline') {
-    const [node] = await buildOfflineImages({ engine: input.engine, only: ['node'], progress, ...(input.recordDir ? { recordDir: input.recordDir } : {}) });
+    // The offline set keeps its own records (infra/.image) whatever recordDir the app image uses.
+    const [node] = await buildOfflineImages({ engine: input.engine, only: ['node'], progress });
     buildArgs[NODE_IMAGE_ARG] = OFFLINE_IMAGES.find((i) => i.name === 'node')!.tag;
     extra['nodeImageId'] = node!.imageId;
   }

@@ -8,6 +8,7 @@ import { ensureRootfsTarball, rootfsRecipeHash } from './debian-rootfs';
 import { DEFAULT_RECORD_DIR } from './image-record';
 import { importImage } from './import-image';
 import { hashBuildInputs } from './inputs-hash';
+import { withFileLock } from './file-lock';
 import { ensureNodeTarball } from './node-tarball';
 import { silentProgress, type Progress } from './progress';
 
@@ -144,6 +145,13 @@ export async function buildOfflineImages(options: OfflineImagesInput): Promise<B
     recordDir: options.recordDir ?? DEFAULT_RECORD_DIR,
     imagesDir: options.imagesDir ?? IMAGES_DIR,
   };
+  mkdirSync(input.cacheDir, { recursive: true });
+  return withFileLock(join(input.cacheDir, `offline-images-${input.engine}.lock`), () => buildAll(input), undefined, () =>
+    input.progress.line(`waiting for another offline image build on ${input.engine} to finish`),
+  );
+}
+
+async function buildAll(input: Required<OfflineImagesInput>): Promise<BuiltImage[]> {
   const base = await buildBase(input);
   const results: BuiltImage[] = input.only.includes('base') ? [base] : [];
   for (const spec of OFFLINE_IMAGES) {
