@@ -1,16 +1,22 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { runCommand } from '../run-command';
-import { buildImage, type BuiltImage } from './build-image';
+import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
+import { DEFAULT_CACHE_DIR } from './cache-dir';
 import type { EngineName } from './container-engine';
-import { hashBuildInputs } from './inputs-hash';
+import { hashBuildInputs, hashSourceTree } from './inputs-hash';
+import { DEFAULT_RECORD_DIR } from './image-record';
 import { buildOfflineImages, OFFLINE_IMAGES } from './offline-image-set';
 import { silentProgress, type Progress } from './progress';
+import { streamCommand } from './stream-command';
 
 export const APP_IMAGE_TAG = 'qraft/app:dev';
 /** The build argument that names the app's Node base image (the app's Dockerfile declares it). */
 export const NODE_IMAGE_ARG = 'NODE_IMAGE';
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');
+const PREPARE_SCRIPT = 'packages/app/scripts/prepare-image-context.ts';
+/** What the prepared context is made from: workspace packages (sources) and the install's inputs. */
+const APP_SOURCES = ['packages', 'package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json'];
 
 export interface AppImageInput {
   readonly engine: EngineName;
@@ -22,9 +28,30 @@ export interface AppImageInput {
   readonly workspaceRoot?: string;
   /** Where the app image's record lives; defaults to infra/.image. */
   readonly recordDir?: string;
+  readonly cacheDir?: string;
 }
 
-/** qraft/app:dev from packages/app/Dockerfile with the workspace as context, through buildImage. */
+/**
+ * The app's build context: the app owns how it is made. When packages/app/scripts/prepare-image-context.ts
+ * exists it writes a registry-free context (built app + production node_modules, as `pnpm deploy --prod`)
+ * into infra/.cache/app-context; otherwise the workspace root is the context.
+ */
+async function prepareAppContext(root: string, cacheDir: string, progress: Progress): Promise<string> {
+  const out = join(cacheDir, 'app-context');
+  const done = progress.step('app: prepare image context');
+  const result = await streamCommand('pnpm', ['--filter', '@qraft/app', 'exec', 'tsx', 'scripts/prepare-image-context.ts', out], {
+    cwd: root,
+    timeoutMs: 15 * 60_000,
+  });
+  if (!result.ok) {
+    done('failed');
+    throw new Error(`packages/app/scripts/prepare-image-context.ts failed (${result.error || `exit ${result.exitCode}`}):\n${result.tail.join('\n')}`);
+  }
+  done();
+  return out;
+}
+
+/** qraft/app:dev from packages/app/Dockerfile, through buildImage. */
 export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
   const root = input.workspaceRoot ?? WORKSPACE_ROOT;
   const dockerfile = join(root, 'packages', 'app', 'Dockerfile');
@@ -45,16 +72,30 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
   }
   const revision = await runCommand('git', ['-C', root, 'rev-parse', 'HEAD']);
   if (revision.ok) buildArgs['REVISION'] = revision.stdout.trim();
-  const inputsHash = hashBuildInputs({ context: root, dockerfile, buildArgs, extra });
+  const tag = input.tag ?? APP_IMAGE_TAG;
+  const recordDir = input.recordDir ?? DEFAULT_RECORD_DIR;
+  const prepared = existsSync(join(root, PREPARE_SCRIPT));
+  // pnpm deploy writes timestamps and unordered keys, so a prepared context is hashed by what it is made from.
+  const inputsHash = prepared
+    ? hashBuildInputs({ dockerfile, buildArgs, extra: { ...extra, sources: hashSourceTree(root, APP_SOURCES, ['node_modules', 'dist', 'coverage']) } })
+    : hashBuildInputs({ context: root, dockerfile, buildArgs, extra });
+  if (!input.force) {
+    const current = await findCurrentImage(input.engine, tag, inputsHash, recordDir);
+    if (current) {
+      progress.line(`${tag} (${input.engine}): cached, image ${current.imageId.slice(7, 19)} is current`);
+      return { engine: input.engine, tag, ...current, cached: true, inputsHash, durationMs: 0 };
+    }
+  }
+  const context = prepared ? await prepareAppContext(root, input.cacheDir ?? DEFAULT_CACHE_DIR, progress) : root;
   return buildImage({
     engine: input.engine,
-    tag: input.tag ?? APP_IMAGE_TAG,
-    context: root,
+    tag,
+    context,
     dockerfile,
     buildArgs,
     inputsHash,
     progress,
     force: input.force ?? false,
-    ...(input.recordDir ? { recordDir: input.recordDir } : {}),
+    recordDir,
   });
 }

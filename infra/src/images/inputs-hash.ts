@@ -49,3 +49,31 @@ export function hashBuildInputs(options: InputsHashOptions): string {
   for (const [key, value] of Object.entries(options.extra ?? {}).sort(([a], [b]) => a.localeCompare(b))) add(`extra:${key}`, value);
   return `sha256:${hash.digest('hex')}`;
 }
+
+/**
+ * sha256 over source paths under root (files or directories), skipping directories by name
+ * (node_modules, dist…). For contexts that a script writes non-deterministically, hash what
+ * the script reads instead.
+ */
+export function hashSourceTree(root: string, paths: readonly string[], skipDirNames: readonly string[]): string {
+  const hash = createHash('sha256');
+  const skip = new Set(skipDirNames);
+  const visit = (rel: string): void => {
+    const full = join(root, rel);
+    let stat;
+    try {
+      stat = lstatSync(full);
+    } catch {
+      return; // an optional path that is absent
+    }
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(full).sort()) if (!skip.has(name)) visit(rel === '' ? name : `${rel}/${name}`);
+    } else if (stat.isFile() || stat.isSymbolicLink()) {
+      hash.update(`file:${rel}:${(stat.mode & 0o777).toString(8)}\0`);
+      hash.update(stat.isSymbolicLink() ? `-> ${readlinkSync(full)}` : readFileSync(full));
+      hash.update('\0');
+    }
+  };
+  for (const p of [...paths].sort()) visit(p);
+  return `sha256:${hash.digest('hex')}`;
+}
