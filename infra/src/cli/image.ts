@@ -14,6 +14,7 @@ after .dockerignore, Dockerfile, build args, base image id); rebuilt when the im
   --node-base  offline (default): ensure qraft-offline/node:20 and pass --build-arg NODE_IMAGE=qraft-offline/node:20;
                upstream: let the Dockerfile's default base stand (needs a registry)
   --force      build even when the record says the image is current
+  --images     registry|offline: the stack's image set; registry implies --node-base upstream
   --json       print the result as JSON on stdout (progress stays on stderr)`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,10 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       engine: { type: 'string' },
       'node-base': { type: 'string' },
+      // Forwarded by `up` and `container-test` (dependsOn params: forward): the image set picks the Node base.
+      images: { type: 'string' },
+      variant: { type: 'string' },
+      timeout: { type: 'string' },
       tag: { type: 'string' },
       force: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -32,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const nodeBase = values['node-base'] ?? 'offline';
+  const nodeBase = values['node-base'] ?? (values.images === 'registry' ? 'upstream' : 'offline');
   if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
   const engine = await resolveImageEngine(values.engine);
   const result = await buildAppImage({ engine, nodeBase, force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });

@@ -29,11 +29,13 @@ describe('stack pieces', () => {
     const port = (server.address() as { port: number }).port;
     try {
       const model = loadStack({ imageSet: 'offline', env: { QRAFT_CLICKHOUSE_HTTP_PORT: String(port) } });
-      await expect(assertPortsFree(model, new Set())).rejects.toThrow(
+      // A stack of ours running on the default ports must not disturb this test: treat every other service as ours.
+      const others = new Set(Object.values(model.services).map((s) => s.containerName).filter((n) => n !== 'qraft-clickhouse'));
+      await expect(assertPortsFree(model, others)).rejects.toThrow(
         `port ${port} (clickhouse http) is already in use on 127.0.0.1 — stop the other process or set QRAFT_CLICKHOUSE_HTTP_PORT`,
       );
       // The stack's own running container holding the port is not a clash.
-      await expect(assertPortsFree(model, new Set(['qraft-clickhouse']))).resolves.toBeUndefined();
+      await expect(assertPortsFree(model, new Set([...others, 'qraft-clickhouse']))).resolves.toBeUndefined();
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

@@ -2,7 +2,7 @@
 export interface Clock {
   /** Milliseconds on a monotonic scale (only differences matter). */
   now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. Never keeps the process alive. */
+  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
@@ -19,8 +19,8 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
-      // A library timer must not hold a process open; whoever waits keeps it alive.
-      timer.unref();
+      // Not unref()ed: somebody awaits this sleep, and an unref()ed one lets Node exit mid-wait
+      // (exit code 0, nothing printed) when the wait is the only work left — as in `infra:up`.
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
