@@ -37,7 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const nodeBase = values['node-base'] ?? (values.images === 'registry' ? 'upstream' : 'offline');
+  const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
+  const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
   if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
   const engine = await resolveImageEngine(values.engine);
   const result = await buildAppImage({ engine, nodeBase, force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });

@@ -11,6 +11,7 @@ import {
   persistenceChecks,
   runChecks,
   startupChecks,
+  stdoutLogsCheck,
   toJson,
   toJUnit,
   totals,
@@ -68,17 +69,16 @@ export function verifyContext(handle: StackHandle, options: StackOptions, progre
 
 /** The whole verification, in the order that keeps each check's preconditions. */
 export function allChecks(services: readonly StackService[]): Array<VerifyCheck<StackContext>> {
-  const app = services.find((s) => s.name === 'app');
   const pokeApp = async (context: StackContext) => {
     if (context.endpoints.app) await fetch(new URL('/events?limit=1', context.endpoints.app)).then((r) => r.arrayBuffer());
   };
+  const running = services.filter((s) => s.available);
   return [
     ...startupChecks(services),
     ...communicationChecks,
     frontendIsolation,
-    ...services.map(dataOwnershipCheck),
-    ...(app ? [logsGrowCheck(app, pokeApp)] : []),
-    ...services.filter((s) => s.name !== 'app').map((s) => logsGrowCheck(s, pokeApp)),
+    ...running.filter((s) => s.dataDir).map(dataOwnershipCheck),
+    ...running.map((s) => (s.logDir ? logsGrowCheck(s, pokeApp) : stdoutLogsCheck(s))),
     ...persistenceChecks(),
   ];
 }

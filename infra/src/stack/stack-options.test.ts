@@ -4,6 +4,7 @@ describe('stack options', () => {
   it('fills every option from flags first, then QRAFT_* variables, then defaults', () => {
     const options = normalizeOptions({ images: 'offline' }, { QRAFT_ENGINE: 'podman', QRAFT_IMAGE_SET: 'registry', QRAFT_UP_TIMEOUT: '2m' });
     expect(options).toMatchObject({ engine: 'podman', imageSet: 'offline', variant: 'dev', timeoutMs: 120_000, json: false });
+    expect(normalizeOptions({}, {}).imageSet).toBe('offline');
   });
 
   it('rejects a malformed timeout and names where it came from', () => {

@@ -31,7 +31,8 @@ export function normalizeOptions(input: StackOptionsInput, env: Readonly<Record<
   const timeout = input.timeout ?? env['QRAFT_UP_TIMEOUT'] ?? '180s';
   return {
     engine: input.engine ?? env['QRAFT_ENGINE'] ?? undefined,
-    imageSet: input.images ?? env['QRAFT_IMAGE_SET'] ?? 'registry',
+    // offline by default: it builds here with no registry (dev VMs, CI); registry needs docker.io or a mirror.
+    imageSet: input.images ?? env['QRAFT_IMAGE_SET'] ?? 'offline',
     variant: input.variant ?? env['QRAFT_VARIANT'] ?? 'dev',
     timeoutMs: parseDuration(timeout, input.timeout ? '--timeout' : 'QRAFT_UP_TIMEOUT'),
     json: input.json ?? false,
@@ -50,7 +51,7 @@ export const STACK_FLAGS = {
 } as const;
 
 export const STACK_FLAGS_HELP = `  --engine docker|podman|docker-compose-v1   compose tool (default: detect; env QRAFT_ENGINE)
-  --images registry|offline                  image set (default registry; env QRAFT_IMAGE_SET)
+  --images offline|registry                  image set (default offline: built here from Debian packages; env QRAFT_IMAGE_SET)
   --variant dev|prod                         dev publishes every port on 127.0.0.1, prod only app and grafana (env QRAFT_VARIANT)
   --timeout 180s                             how long to wait for all-healthy (env QRAFT_UP_TIMEOUT)
   --json                                     machine-readable result on stdout`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { composeFilePath, ensureSecrets, loadStack, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
+import { buildOfflineImages } from '../images/offline-image-set';
 import { createProgress, type Progress } from '../images/progress';
 import { detectRuntime, type Runtime } from '../runtime';
 import { composeStream, type ComposeTarget } from './compose';
@@ -84,6 +85,10 @@ export async function upStack(handle: StackHandle, options: StackOptions, progre
     progress.line(`left out: ${omitted.name} — ${omitted.note ?? ''}`);
   }
   await assertPortsFree(model, await runningContainers(handle.docker, model));
+  if (model.imageSet === 'offline') {
+    // Cheap when current (each image's record is checked against the engine), so `up` is one command.
+    await buildOfflineImages({ engine: handle.runtime.compose.engine, progress });
+  }
   const missing = await missingImages(handle);
   if (missing.length > 0) throw new Error(missing.join('\n'));
   for (const warning of prepareDirectories(model, options.workspaceRoot)) progress.line(`warning: ${warning}`);

@@ -9,6 +9,6 @@ export { pollUntil } from './poll';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
 export { runChecks, type RunChecksOptions } from './run-checks';
 export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';
-export { containerRunningCheck, noErrorLogsCheck, startupChecks } from './startup-checks';
+export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
-export { dataOwnershipCheck, logsGrowCheck } from './volume-checks';
+export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';

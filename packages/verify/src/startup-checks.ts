@@ -1,6 +1,7 @@
 import { readContainerLogs } from './container-logs';
 import { findErrorLines } from './error-lines';
 import { skip } from './outcome';
+import { pollUntil } from './poll';
 import type { StackContext, StackService } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 
@@ -15,7 +16,15 @@ export function containerRunningCheck(service: StackService): VerifyCheck<StackC
     name: `${service.name} container runs with 0 restarts`,
     run: async ({ docker, engine }) => {
       if (!service.available) unavailable(service);
-      const info = await docker.getContainer(service.containerName).inspect();
+      // Docker's own healthcheck may still be in its first interval: wait for it to leave "starting".
+      const info = await pollUntil(
+        `${service.containerName} healthcheck to leave "starting"`,
+        async () => {
+          const i = await docker.getContainer(service.containerName).inspect();
+          return engine === 'docker' && i.State.Running && i.State.Health?.Status === 'starting' ? undefined : i;
+        },
+        90_000,
+      );
       const state = info.State;
       if (!state.Running) throw new Error(`${service.containerName} is ${state.Status} (exit ${state.ExitCode}) — see \`nx run infra:logs\``);
       if (state.OOMKilled) throw new Error(`${service.containerName} was OOM-killed — raise its memory limit in the stack model`);
@@ -44,6 +53,15 @@ export function noErrorLogsCheck(service: StackService): VerifyCheck<StackContex
   };
 }
 
+/** One skipped entry per service the image set leaves out, with the reason — never a silent gap. */
+export function omittedServiceCheck(service: StackService): VerifyCheck<StackContext> {
+  return {
+    group: 'startup',
+    name: `${service.name}: every check`,
+    run: async () => unavailable(service),
+  };
+}
+
 export function startupChecks(services: readonly StackService[]): Array<VerifyCheck<StackContext>> {
-  return services.flatMap((s) => [containerRunningCheck(s), noErrorLogsCheck(s)]);
+  return services.flatMap((s) => (s.available ? [containerRunningCheck(s), noErrorLogsCheck(s)] : [omittedServiceCheck(s)]));
 }

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readContainerLogs } from './container-logs';
 import { skip } from './outcome';
 import type { StackContext, StackService } from './stack-context';
 import type { VerifyCheck } from './verify-check';
@@ -56,6 +57,20 @@ export function logsGrowCheck(service: StackService, poke: (context: StackContex
         await sleep(500);
       }
       throw new Error(`log files under ${service.logDir} did not grow in 10 s of traffic`);
+    },
+  };
+}
+
+/** A service that logs to stdout only: its lines reach the engine's log driver (json-file, rotated). */
+export function stdoutLogsCheck(service: StackService): VerifyCheck<StackContext> {
+  return {
+    group: 'logs',
+    name: `${service.name} logs reach the engine's log driver`,
+    run: async ({ docker }) => {
+      const text = await readContainerLogs(docker, service.containerName);
+      const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+      if (lines === 0) throw new Error(`${service.containerName} has printed nothing since it was created`);
+      return `${lines} lines (logs to stdout by design; read them with \`nx run infra:logs\`)`;
     },
   };
 }
