@@ -135,7 +135,8 @@ if [ $want_docker -eq 1 ]; then
 fi
 if [ $want_podman -eq 1 ]; then
   # catatonit is the init podman runs for `init: true`; without it no container with init starts.
-  ensure_pkgs podman podman-compose catatonit
+  # dnsname gives CNI networks (podman 4.3 on bookworm) service-name DNS, which compose networks rely on.
+  ensure_pkgs podman podman-compose catatonit golang-github-containernetworking-plugin-dnsname
   podman_ulimits
   start_podman_socket
 fi

@@ -4,6 +4,8 @@ import type { ValidationProblem } from './validation-problem';
 
 /** The VMs lack CAP_SYS_RESOURCE: a container asking for more open files than this does not start. */
 export const MAX_NOFILE = 20_000;
+/** nproc rendered beside every ulimits block (podman's containers.conf default; see podman/ulimits-nproc). */
+export const NPROC_LIMIT = 32_768;
 
 export interface PortabilityRule {
   readonly id: string;
@@ -59,6 +61,17 @@ export const PORTABILITY_RULES: readonly PortabilityRule[] = [
           ? [problem(this.id, file, `${name}: ulimits nofile ${JSON.stringify(nofile)} — keep it at or below ${MAX_NOFILE}`)]
           : [];
       });
+    },
+  },
+  {
+    id: 'podman/ulimits-nproc',
+    why: 'podman drops containers.conf default_ulimits once a container sets any --ulimit, then fails to set nproc without CAP_SYS_RESOURCE ("error setting rlimit type 6"): every ulimits block must set nproc too',
+    check(file, doc) {
+      return Object.entries(doc.services ?? {}).flatMap(([name, s]) =>
+        s.ulimits && s.ulimits['nproc'] === undefined
+          ? [problem(this.id, file, `${name}: ulimits without nproc — add nproc: {soft: ${NPROC_LIMIT}, hard: ${NPROC_LIMIT}} (podman cannot start it otherwise)`)]
+          : [],
+      );
     },
   },
   {

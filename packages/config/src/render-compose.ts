@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { Document } from 'yaml';
 import { composeFilePath } from './compose-file-path';
+import { NPROC_LIMIT } from './portability-rules';
 import { DEFAULT_REGISTRY } from './service-catalog';
 import { ENV, envStem } from './env-names';
 import { headerLines } from './generated-header';
@@ -110,7 +111,7 @@ function renderService(s: ServiceModel, rel: (p: string) => string, mirror: stri
     mem_limit: `\${${s.resources.memoryEnv}:-${s.resources.memory}}`,
     // podman-compose 1.0.3 ignores pids_limit; podman's own default (2048) applies there.
     pids_limit: s.resources.pids,
-    ...(s.nofile ? { ulimits: { nofile: { soft: s.nofile, hard: s.nofile } } } : {}),
+    ...(s.nofile ? { ulimits: { nofile: { soft: s.nofile, hard: s.nofile }, nproc: { soft: NPROC_LIMIT, hard: NPROC_LIMIT } } } : {}),
     security_opt: ['no-new-privileges:true'],
     cap_drop: ['ALL'],
     ...(s.capAdd.length > 0 ? { cap_add: [...s.capAdd] } : {}),

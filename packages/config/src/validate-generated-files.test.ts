@@ -79,6 +79,7 @@ describe('validation of the rendered files', () => {
       'podman/healthcheck-cmd-shell': (d) => (d.services!.nats!.healthcheck = { test: ['CMD', 'wget', '-q', 'http://127.0.0.1:8222/healthz'] }),
       'podman/secret-ownership': (d) => (d.services!.app!.secrets = [{ source: 'clickhouse_app_password', uid: '1000', mode: 0o400 }]),
       'host/nofile-limit': (d) => (d.services!.clickhouse!.ulimits = { nofile: { soft: 262144, hard: 262144 } }),
+      'podman/ulimits-nproc': (d) => (d.services!.clickhouse!.ulimits = { nofile: { soft: 20000, hard: 20000 } }),
       'podman/qualified-image': (d) => (d.services!.nats!.image = 'nats:2.14.3-alpine'),
       'podman/service-networks-list': (d) => (d.services!.nats!.networks = { backend: { aliases: ['bus'] } }),
       'podman/yaml-1.1-scalars': (d) => ((d.services!.grafana!.environment as Record<string, string>).GF_USERS_ALLOW_SIGN_UP = 'off'),
