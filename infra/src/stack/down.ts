@@ -10,6 +10,12 @@ export async function downStack(handle: StackHandle, progress: Progress): Promis
     done('failed');
     throw new Error(`compose down failed (exit ${result.exitCode}):\n${result.tail.slice(-15).join('\n')}`);
   }
+  // podman-compose 1.0.3 leaves the project's networks behind; a stale one keeps its old settings
+  // (e.g. no DNS) for the next `up`, so remove them here for every engine.
+  const networks = await handle.docker.listNetworks({ filters: { label: [`com.docker.compose.project=${handle.model.project}`] } });
+  for (const network of networks) {
+    await handle.docker.getNetwork(network.Id).remove().catch((error: Error) => progress.line(`  could not remove network ${network.Name}: ${error.message}`));
+  }
   const names = new Set(Object.values(handle.model.services).map((s) => s.containerName));
   const left = (await handle.docker.listContainers({ all: true }))
     .flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')))
