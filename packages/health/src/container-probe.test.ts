@@ -98,8 +98,9 @@ if (reason) console.warn(`SKIPPED container probe tests: ${reason}`);
       HostConfig: { Memory: 16 * 1024 * 1024, MemorySwap: 16 * 1024 * 1024 },
     });
     const result = await until(() => probeContainer({ docker, name }), 'down');
-    expect(result.detail).toContain('OOM-killed');
-    expect(result.error).toContain('it was OOM-killed — raise its memory limit');
+    // Docker on cgroup v1 sometimes drops the OOMKilled flag; the probe then names the likely OOM kill.
+    expect(result.detail).toMatch(/OOM-killed/);
+    expect(result.error).toMatch(/OOM-killed.* — raise its memory limit/);
   });
 
   it('reports a container that does not exist as down, with how to look', async () => {

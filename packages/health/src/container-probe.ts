@@ -40,11 +40,18 @@ export function probeContainer(options: ContainerProbeOptions): Promise<ProbeRes
     const health = (s as { Health?: { Status?: string; Log?: Array<{ Output?: string }> } }).Health;
     const parts = [s.Status, health?.Status ? `health ${health.Status}` : 'no healthcheck', `${restarts} restarts`];
     if (s.OOMKilled) parts.push('OOM-killed');
+    // Docker 20.10 on cgroup v1 sometimes misses the OOM event: exit 137 under a memory limit with no
+    // OOMKilled flag is most likely the same kill, so say so rather than hide it.
+    const limited = ((info.HostConfig as { Memory?: number } | undefined)?.Memory ?? 0) > 0;
+    const likelyOom = !s.OOMKilled && !s.Running && s.ExitCode === 137 && limited;
+    if (likelyOom) parts.push('killed (exit 137), likely OOM-killed');
     const detail = parts.join(', ');
     if (!s.Running || s.Restarting) {
       const why = s.OOMKilled
         ? 'it was OOM-killed — raise its memory limit'
-        : `it exited with code ${s.ExitCode}${s.Error ? ` (${s.Error})` : ''} — see \`docker logs ${options.name}\``;
+        : likelyOom
+          ? 'it was killed (exit 137) under a memory limit, likely OOM-killed (the engine did not flag it) — raise its memory limit'
+          : `it exited with code ${s.ExitCode}${s.Error ? ` (${s.Error})` : ''} — see \`docker logs ${options.name}\``;
       throw new ProbeFailure('down', `${what} is ${s.Status}: ${why}`, detail);
     }
     const lastCheck = health?.Log?.at(-1)?.Output?.trim().slice(0, 160);
