@@ -28,4 +28,21 @@ describe('event validation', () => {
     const filled = validateEvent(partial, { fill: true });
     expect(filled.ok && filled.event.id.length > 0 && filled.event.timestamp.length > 0).toBe(true);
   });
+
+  it.each([
+    ['a lone surrogate in source', { source: 'shop\ud800' }, /source must be text without control characters or lone UTF-16 surrogates/],
+    ['a control character in source', { source: 'shop\u0000\u001b[31m' }, /source must be text without control characters/],
+    ['a lone surrogate in a payload string', { payload: { note: 'x\udc00' } }, /payload.note holds a lone UTF-16 surrogate/],
+    ['a lone surrogate in a payload key', { payload: { '\ud800': 1 } }, /a key in payload holds a lone UTF-16 surrogate/],
+    ['a number JSON cannot carry', { payload: { n: JSON.parse('1e400') as number } }, /payload.n is a number outside the range of a double/],
+    ['nesting deeper than 64 levels', { payload: JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`) as object }, /payload is nested deeper than 64 levels/],
+  ])('refuses %s, which could not be stored and read back verbatim', (_name, change, message) => {
+    const result = validateEvent({ ...good, ...change });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid_event', detail: expect.stringMatching(message) });
+  });
+
+  it('accepts emoji, right-to-left text, combining characters and SQL-looking strings anywhere text is free', () => {
+    const text = "👩🏽‍💻 שלום e\u0301 '; DROP TABLE qraft.events; --";
+    expect(validateEvent({ ...good, source: text, payload: { [text]: text, nested: [{ deep: text }] } }).ok).toBe(true);
+  });
 });

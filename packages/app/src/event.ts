@@ -21,8 +21,20 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** Types become NATS subject tokens (`qraft.events.<type>`), so only subject-safe characters. */
 const TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,7}$/;
 const MIN_TIME_MS = Date.UTC(1970, 0, 2);
+/** Deeper payloads overflow the stack of JSON.stringify on the way to ClickHouse (a poison message). */
+export const PAYLOAD_MAX_DEPTH = 64;
+/** A lone UTF-16 surrogate has no UTF-8 form: ClickHouse refuses the whole batch that holds one. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** C0, DEL and C1 controls: a source is a label that ends up in logs and dashboards. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
 const MAX_TIME_MS = Date.UTC(2100, 0, 1);
+
+/** Whether a string is a valid event type (and so a safe NATS subject token sequence). */
+export function isEventType(value: string): boolean {
+  return value.length <= 128 && TYPE.test(value);
+}
 
 export function eventSubject(type: string): string {
   return `qraft.events.${type}`;
@@ -42,11 +54,15 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
   if (id === undefined && options.fill) id = randomUUID();
   if (typeof id !== 'string' || !ID.test(id)) problems.push('id must be a string of 1-128 letters, digits, _ . : - (a UUID is fine)');
   const type = raw['type'];
-  if (typeof type !== 'string' || type.length > 128 || !TYPE.test(type)) {
+  if (typeof type !== 'string' || !isEventType(type)) {
     problems.push('type must be 1-128 characters of dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
   }
   const source = raw['source'];
-  if (typeof source !== 'string' || source.length === 0 || source.length > 256) problems.push('source must be a non-empty string of at most 256 characters');
+  if (typeof source !== 'string' || source.length === 0 || source.length > 256) {
+    problems.push('source must be a non-empty string of at most 256 characters');
+  } else if (CONTROL.test(source) || LONE_SURROGATE.test(source)) {
+    problems.push('source must be text without control characters or lone UTF-16 surrogates (escape them, or move them into payload)');
+  }
   let timestamp = raw['timestamp'];
   if (timestamp === undefined && options.fill) timestamp = (options.now?.() ?? new Date()).toISOString();
   let iso = '';
@@ -61,7 +77,12 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
     }
   }
   const payload = raw['payload'];
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) problems.push('payload must be a JSON object');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    problems.push('payload must be a JSON object');
+  } else {
+    const problem = payloadProblem(payload, 'payload', 1);
+    if (problem) problems.push(problem);
+  }
   const extra = Object.keys(raw).filter((k) => !['id', 'type', 'source', 'timestamp', 'payload'].includes(k));
   if (extra.length > 0) problems.push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
   if (problems.length > 0) return { ok: false, reason: 'invalid_event', detail: problems.join('; ') };
@@ -69,6 +90,25 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
     ok: true,
     event: { id: id as string, type: type as string, source: source as string, timestamp: iso, payload: payload as Record<string, unknown> },
   };
+}
+
+/**
+ * What keeps a payload from being stored and read back byte for byte: nesting deeper than
+ * PAYLOAD_MAX_DEPTH, a number JSON cannot carry (1e400 parses to Infinity and would be stored as null),
+ * or a string or key holding a lone surrogate. Undefined when there is none.
+ */
+function payloadProblem(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} is a number outside the range of a double; send it as a string`;
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? `${path} holds a lone UTF-16 surrogate, which is not Unicode text; send well-formed UTF-8` : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > PAYLOAD_MAX_DEPTH) return `payload is nested deeper than ${PAYLOAD_MAX_DEPTH} levels; flatten it`;
+  const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  for (const [key, child] of entries) {
+    if (LONE_SURROGATE.test(key)) return `a key in ${path} holds a lone UTF-16 surrogate, which is not Unicode text; send well-formed UTF-8`;
+    const problem = payloadProblem(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** Decodes and validates one message body as read from NATS, enforcing the size limit first. */

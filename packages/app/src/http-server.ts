@@ -1,7 +1,7 @@
 import { reportToJson, type HealthReport } from '@qraft/health';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { validateEvent, type QraftEvent } from './event';
+import { isEventType, validateEvent, type QraftEvent } from './event';
 import type { EventStore, PageCursor } from './event-store';
 import { HttpError } from './http-error';
 import type { AppMetrics } from './metrics';
@@ -27,11 +27,21 @@ const DEFAULT_RANGE_MS = 3_600_000;
 const DEFAULT_LIMIT = 100;
 const PATTERN_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-function parseTime(name: string, value: unknown, fallback: number): number {
+/** The latest time a query may name: ClickHouse 18.16's DateTime ends in 2106. */
+const MAX_QUERY_TIME_MS = Date.UTC(2106, 0, 1);
+
+/** One query parameter; a repeated one (`?type=a&type=b`) arrives as an array and is refused. */
+function queryParam(query: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = query[name];
+  if (Array.isArray(value)) throw new HttpError(400, 'invalid_query', `${name} is given ${value.length} times; give it once`);
+  return value;
+}
+
+function parseTime(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
-  const text = String(value);
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new HttpError(400, 'invalid_query', `${name}=${text} is not a time; use ISO-8601 (2025-01-31T12:00:00Z) or epoch milliseconds`);
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new HttpError(400, 'invalid_query', `${name}=${value} is not a time; use ISO-8601 (2025-01-31T12:00:00Z) or epoch milliseconds`);
+  if (ms < 0 || ms >= MAX_QUERY_TIME_MS) throw new HttpError(400, 'invalid_query', `${name}=${value} is outside 1970-01-01 to 2106-01-01; use a time in that range`);
   return ms;
 }
 
@@ -39,7 +49,7 @@ function encodeCursor(cursor: PageCursor | undefined): string | null {
   return cursor ? Buffer.from(JSON.stringify([cursor.timestampMs, cursor.id])).toString('base64url') : null;
 }
 
-function decodeCursor(value: unknown): PageCursor | undefined {
+function decodeCursor(value: string | undefined): PageCursor | undefined {
   if (value === undefined || value === '') return undefined;
   try {
     const [timestampMs, id] = JSON.parse(Buffer.from(String(value), 'base64url').toString('utf8')) as [unknown, unknown];
@@ -64,6 +74,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
   });
+  // Only JSON is accepted; fastify's default text/plain parser would hand a string to the routes.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onResponse', async (request, reply) => {
     const quiet = ['/healthz', '/readyz', '/metrics'].includes(request.routeOptions.url ?? '');
@@ -79,7 +91,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       return reply.status(413).send({ error: 'body_too_large', message: `request body is larger than ${options.bodyLimitBytes} bytes (QRAFT_HTTP_BODY_LIMIT_BYTES); send fewer events per request` });
     }
     if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.status(415).send({ error: 'unsupported_media_type', message: 'send the body as application/json' });
+      const sent = request.headers['content-type'] ?? 'none';
+      return reply.status(415).send({ error: 'unsupported_media_type', message: `content-type ${sent} is not accepted; send the body as JSON with content-type: application/json` });
     }
     if ((error as FastifyError).statusCode === 400) {
       return reply.status(400).send({ error: 'invalid_json', message: `request body is not valid JSON: ${error.message}` });
@@ -147,19 +160,25 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.get('/events', async (request) => {
-    const q = request.query as Record<string, string | undefined>;
-    const toMs = parseTime('to', q['to'], now());
-    const fromMs = parseTime('from', q['from'], toMs - DEFAULT_RANGE_MS);
+    const q = request.query as Record<string, string | string[] | undefined>;
+    const toMs = parseTime('to', queryParam(q, 'to'), now());
+    const fromMs = parseTime('from', queryParam(q, 'from'), toMs - DEFAULT_RANGE_MS);
     if (fromMs >= toMs) throw new HttpError(400, 'invalid_query', 'from must be before to');
     if (toMs - fromMs > options.queryMaxRangeMs) {
       throw new HttpError(400, 'range_too_large', `the time range is ${toMs - fromMs} ms; the limit is ${options.queryMaxRangeMs} ms (QRAFT_QUERY_MAX_RANGE_MS) — narrow from/to`);
     }
-    const limit = q['limit'] === undefined ? DEFAULT_LIMIT : Number(q['limit']);
+    const limitText = queryParam(q, 'limit');
+    // A QRAFT_QUERY_MAX_LIMIT below the default lowers the default too, so a plain GET /events still works.
+    const limit = limitText === undefined ? Math.min(DEFAULT_LIMIT, options.queryMaxLimit) : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > options.queryMaxLimit) {
       throw new HttpError(400, 'invalid_query', `limit must be an integer from 1 to ${options.queryMaxLimit} (QRAFT_QUERY_MAX_LIMIT); page with nextCursor for more`);
     }
-    const type = q['type'] === undefined || q['type'] === '' ? undefined : q['type'];
-    const cursor = decodeCursor(q['cursor']);
+    const typeText = queryParam(q, 'type');
+    const type = typeText === undefined || typeText === '' ? undefined : typeText;
+    if (type !== undefined && !isEventType(type)) {
+      throw new HttpError(400, 'invalid_query', 'type must be an event type: dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
+    }
+    const cursor = decodeCursor(queryParam(q, 'cursor'));
     try {
       const page = await options.store.queryEvents({ type, fromMs, toMs, limit, cursor });
       return { events: page.events, nextCursor: encodeCursor(page.nextCursor) };
@@ -169,8 +188,9 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.get('/patterns', async (request) => {
-    const q = request.query as Record<string, string | undefined>;
-    const windowSeconds = q['window'] === undefined ? DEFAULT_RANGE_MS / 1000 : Number(q['window']);
+    const q = request.query as Record<string, string | string[] | undefined>;
+    const windowText = queryParam(q, 'window');
+    const windowSeconds = windowText === undefined ? DEFAULT_RANGE_MS / 1000 : Number(windowText);
     if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds * 1000 > options.queryMaxRangeMs) {
       throw new HttpError(400, 'invalid_query', `window is in seconds, an integer from 1 to ${Math.floor(options.queryMaxRangeMs / 1000)} (QRAFT_QUERY_MAX_RANGE_MS)`);
     }
