@@ -388,6 +388,8 @@ function environmentOf(name: ServiceName, imageSet: ImageSet): Record<string, st
         GF_SECURITY_ADMIN_USER: 'admin',
         GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_TARGETS.grafana_admin_password!,
         GF_USERS_ALLOW_SIGN_UP: 'false',
+        // Grafana's default is off already; said here so the stack does not depend on an upstream default.
+        GF_AUTH_ANONYMOUS_ENABLED: 'false',
         GF_ANALYTICS_REPORTING_ENABLED: 'false',
         GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
         GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
