@@ -3,32 +3,53 @@
  * ClickHouse, beside a baseline in the same run — the same rows inserted straight into ClickHouse with the
  * client's batch insert. Real servers from @qraft/testkit; the app runs in this process.
  *
- *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--json]
+ * Three timings besides the baseline:
+ * - end-to-end: from the first publish until all N are visible, the app consuming while the events are published;
+ * - publish-only: the same N published into a fresh stream with the app stopped (JetStream's acked, file-stored
+ *   publish on its own);
+ * - ingest-only: the app started on that full stream, until all N are visible (the app's own part).
+ *
+ *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--publisher async|js] [--json]
+ *
+ * `--publisher js` publishes with @nats-io/jetstream's `js.publish` (10 000 promises in flight) as the benchmark
+ * did before; the default `async` uses the app's JetStreamPublisher (the same acked publish, pipelined cheaply).
  */
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { startClickHouse, startNats } from '@qraft/testkit';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startClickHouse, startNats, type ClickHouseTestServer, type NatsTestServer } from '@qraft/testkit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config';
-import type { QraftEvent } from '../src/event';
+import { loadConfig, type AppConfig } from '../src/config';
+import { eventSubject, type QraftEvent } from '../src/event';
 import { createClickHouseClient, EventStore } from '../src/event-store';
+import { JetStreamPublisher } from '../src/jetstream-publisher';
 import { silentLogger } from '../src/logger';
 import { migrate } from '../src/migrations';
 import { QraftApp } from '../src/qraft-app';
 
+export type PublisherKind = 'async' | 'js';
+
 export interface BenchResult {
   readonly events: number;
   readonly batchSize: number;
+  readonly publisher: PublisherKind;
+  /** From the first publish until all N are visible, the app consuming meanwhile. */
   readonly pipeline: { readonly seconds: number; readonly publishSeconds: number; readonly eventsPerSecond: number; readonly visible: number };
+  /** JetStream's acked publish alone (fresh stream, app stopped). */
+  readonly publishOnly: { readonly seconds: number; readonly eventsPerSecond: number };
+  /** The app started on a stream already holding all N, until all are visible. */
+  readonly ingestOnly: { readonly seconds: number; readonly eventsPerSecond: number; readonly visible: number };
   readonly direct: { readonly seconds: number; readonly eventsPerSecond: number; readonly insertChunk: number };
+  /** pipeline / direct: the goal is >= 0.5. */
   readonly ratio: number;
+  readonly ingestOnlyRatio: number;
 }
 
 /** Rows inserted per call in the baseline: one big JSONEachRow insert per 100k rows is the client's fastest path. */
 const DIRECT_CHUNK = 100_000;
-/** Publishes in flight at once; JetStream acks each one (a wider window measured no faster here). */
-const PUBLISH_WINDOW = 10_000;
+/** Publishes in flight at once. */
+const PUBLISH_WINDOW: Record<PublisherKind, number> = { async: 4_096, js: 10_000 };
+const POLL_MS = 25;
 
 export function makeBenchEvents(count: number): QraftEvent[] {
   const base = Date.now() - 600_000;
@@ -42,8 +63,39 @@ export function makeBenchEvents(count: number): QraftEvent[] {
   }));
 }
 
-export async function runBench(events: number, batchSize: number): Promise<BenchResult> {
-  await using nats = await startNats();
+/** Publishes every event (acked by JetStream, `Nats-Msg-Id` = id) as a producer would. */
+async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind: PublisherKind): Promise<void> {
+  if (kind === 'async') {
+    const publisher = new JetStreamPublisher(nc, { window: PUBLISH_WINDOW.async, timeoutMs: 30_000 });
+    await publisher.publishAll(rows.map((e) => ({ subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id })));
+    return;
+  }
+  const js = jetstream(nc);
+  for (let i = 0; i < rows.length; i += PUBLISH_WINDOW.js) {
+    await Promise.all(rows.slice(i, i + PUBLISH_WINDOW.js).map((e) => js.publish(eventSubject(e.type), JSON.stringify(e), { msgID: e.id })));
+  }
+}
+
+function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number): AppConfig {
+  return loadConfig({
+    QRAFT_NATS_URL: nats.url,
+    QRAFT_CLICKHOUSE_URL: ch.url,
+    QRAFT_CLICKHOUSE_USER: ch.user,
+    QRAFT_CLICKHOUSE_PASSWORD: ch.password,
+    QRAFT_CLICKHOUSE_DATABASE: database,
+    QRAFT_HTTP_HOST: '127.0.0.1',
+    QRAFT_HTTP_PORT: '0',
+    QRAFT_BATCH_MAX_SIZE: String(batchSize),
+  });
+}
+
+async function untilVisible(app: QraftApp, events: number): Promise<number> {
+  let visible: number;
+  while ((visible = await app.store.countEvents()) < events) await sleep(POLL_MS);
+  return visible;
+}
+
+export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async'): Promise<BenchResult> {
   await using ch = await startClickHouse();
   const rows = makeBenchEvents(events);
 
@@ -56,45 +108,70 @@ export async function runBench(events: number, batchSize: number): Promise<Bench
   if ((await direct.countEvents()) !== events) throw new Error('baseline rows missing');
   await direct.client.close();
 
-  // Pipeline: publish into JetStream, the app batches into ClickHouse; done when all are visible.
-  const config = loadConfig({
-    QRAFT_NATS_URL: nats.url,
-    QRAFT_CLICKHOUSE_URL: ch.url,
-    QRAFT_CLICKHOUSE_USER: ch.user,
-    QRAFT_CLICKHOUSE_PASSWORD: ch.password,
-    QRAFT_HTTP_HOST: '127.0.0.1',
-    QRAFT_HTTP_PORT: '0',
-    QRAFT_BATCH_MAX_SIZE: String(batchSize),
-  });
-  const app = new QraftApp(config, silentLogger());
-  await app.start();
-  await app.whenStarted();
-  const nc = await connect({ servers: nats.url });
-  const js = jetstream(nc);
-  let visible: number;
-  let pipelineSeconds: number;
-  let publishSeconds: number;
-  try {
-    const p0 = performance.now();
-    for (let i = 0; i < rows.length; i += PUBLISH_WINDOW) {
-      await Promise.all(rows.slice(i, i + PUBLISH_WINDOW).map((e) => js.publish(`qraft.events.${e.type}`, JSON.stringify(e), { msgID: e.id })));
+  // End-to-end: publish into JetStream while the app batches into ClickHouse; done when all are visible.
+  let pipeline: BenchResult['pipeline'];
+  {
+    await using nats = await startNats();
+    const app = new QraftApp(appConfig(nats, ch, 'bench_pipeline', batchSize), silentLogger());
+    await app.start();
+    await app.whenStarted();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const p0 = performance.now();
+      await publishAll(nc, rows, publisher);
+      const publishSeconds = (performance.now() - p0) / 1000;
+      const visible = await untilVisible(app, events);
+      const seconds = (performance.now() - p0) / 1000;
+      pipeline = { seconds: round(seconds), publishSeconds: round(publishSeconds), eventsPerSecond: Math.round(events / seconds), visible };
+    } finally {
+      await nc.close();
+      await app.stop();
     }
-    publishSeconds = (performance.now() - p0) / 1000;
-    while ((visible = await app.store.countEvents()) < events) await sleep(50);
-    pipelineSeconds = (performance.now() - p0) / 1000;
-  } finally {
-    await nc.close();
-    await app.stop();
   }
-  if (visible !== events) throw new Error(`${visible} events visible for ${events} published: duplicates are visible`);
+
+  // Publish-only, then ingest-only: the stream filled with the app stopped, then the app started on it.
+  let publishOnly: BenchResult['publishOnly'];
+  let ingestOnly: BenchResult['ingestOnly'];
+  {
+    await using nats = await startNats();
+    const config = appConfig(nats, ch, 'bench_ingest', batchSize);
+    const setup = new QraftApp(config, silentLogger()); // creates the stream, consumer and tables
+    await setup.start();
+    await setup.whenStarted();
+    await setup.stop();
+    const nc = await connect({ servers: nats.url });
+    const p0 = performance.now();
+    await publishAll(nc, rows, publisher);
+    const publishSeconds = (performance.now() - p0) / 1000;
+    await nc.close();
+    publishOnly = { seconds: round(publishSeconds), eventsPerSecond: Math.round(events / publishSeconds) };
+    const app = new QraftApp(config, silentLogger());
+    try {
+      await app.start();
+      await app.whenStarted(); // connected and migrated; the consumer starts now
+      const i0 = performance.now();
+      const visible = await untilVisible(app, events);
+      const seconds = (performance.now() - i0) / 1000;
+      ingestOnly = { seconds: round(seconds), eventsPerSecond: Math.round(events / seconds), visible };
+    } finally {
+      await app.stop();
+    }
+  }
+
+  for (const visible of [pipeline.visible, ingestOnly.visible]) {
+    if (visible !== events) throw new Error(`${visible} events visible for ${events} published: duplicates are visible`);
+  }
   const directRate = events / directSeconds;
-  const pipelineRate = events / pipelineSeconds;
   return {
     events,
     batchSize,
-    pipeline: { seconds: round(pipelineSeconds), publishSeconds: round(publishSeconds), eventsPerSecond: Math.round(pipelineRate), visible },
+    publisher,
+    pipeline,
+    publishOnly,
+    ingestOnly,
     direct: { seconds: round(directSeconds), eventsPerSecond: Math.round(directRate), insertChunk: DIRECT_CHUNK },
-    ratio: round(pipelineRate / directRate),
+    ratio: round(pipeline.eventsPerSecond / directRate),
+    ingestOnlyRatio: round(ingestOnly.eventsPerSecond / directRate),
   };
 }
 
@@ -103,22 +180,27 @@ function round(value: number): number {
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, publisher: { type: 'string', default: 'async' }, json: { type: 'boolean', default: false } },
+  });
   const events = Number(values.events);
   const batch = Number(values.batch);
-  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1) {
-    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--json]\n');
+  const publisher = values.publisher as PublisherKind;
+  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1 || !['async', 'js'].includes(publisher)) {
+    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--publisher async|js] [--json]\n');
     process.exit(2);
   }
-  runBench(events, batch).then(
+  runBench(events, batch, publisher).then(
     (r) => {
       if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
         process.stdout.write(
-          `events: ${r.events} (app batch ${r.batchSize})\n` +
-            `pipeline NATS -> app -> ClickHouse: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
+          `events: ${r.events} (app batch ${r.batchSize}, publisher ${r.publisher})\n` +
+            `end-to-end publish -> JetStream -> app -> ClickHouse: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
+            `publish-only into JetStream (acked, file store): ${r.publishOnly.eventsPerSecond} events/s (${r.publishOnly.seconds} s)\n` +
+            `ingest-only JetStream -> app -> ClickHouse: ${r.ingestOnly.eventsPerSecond} events/s (${r.ingestOnly.seconds} s; ${r.ingestOnly.visible} visible)\n` +
             `direct ClickHouse insert (${r.direct.insertChunk} rows/insert): ${r.direct.eventsPerSecond} events/s (${r.direct.seconds} s)\n` +
-            `ratio pipeline/direct: ${r.ratio} (goal >= 0.5)\n`,
+            `ratio end-to-end/direct: ${r.ratio} (goal >= 0.5); ingest-only/direct: ${r.ingestOnlyRatio}\n`,
         );
       }
       process.exit(0);

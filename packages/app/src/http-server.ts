@@ -150,7 +150,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       throw new HttpError(503, 'nats_unavailable', 'the app is not connected to NATS yet; retry shortly — see /readyz');
     }
     try {
-      const acks = await Promise.all(events.map((e) => bus.publishEvent(e)));
+      const acks = await bus.publishEvents(events);
       options.metrics.eventsPublished.inc(acks.filter((a) => !a.duplicate).length);
     } catch (error) {
       reply.header('retry-after', '5');

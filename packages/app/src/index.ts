@@ -4,6 +4,7 @@ export { createClickHouseClient, EventStore, type EventPage, type EventQuery, ty
 export { HttpError } from './http-error';
 export { buildHttpServer, type HttpServerOptions } from './http-server';
 export { Ingestor, type IngestorOptions } from './ingestor';
+export { JetStreamPublisher, PublishError, type PublishAck, type PublishItem } from './jetstream-publisher';
 export { createLogger, silentLogger, type Logger } from './logger';
 export { main, type MainDeps } from './main';
 export { AppMetrics } from './metrics';

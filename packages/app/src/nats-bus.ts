@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy,
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { eventSubject, type QraftEvent, type RejectReason } from './event';
+import { JetStreamPublisher } from './jetstream-publisher';
 import { retryUntilDone } from './retry';
 
 export const EVENTS_SUBJECTS = 'qraft.events.>';
@@ -10,6 +11,9 @@ export const DEAD_LETTER_SUBJECTS = 'qraft.deadletter.>';
 /** Dead letters wait a week for someone to look at them. */
 const DEAD_LETTER_MAX_AGE_MS = 7 * 86_400_000;
 const NANOS_PER_MS = 1_000_000;
+/** JetStream publishes in flight at once on the app's connection (all HTTP requests together). */
+const PUBLISH_WINDOW = 4_096;
+const PUBLISH_TIMEOUT_MS = 10_000;
 
 export interface NatsBusOptions {
   readonly url: string;
@@ -30,12 +34,16 @@ export function deadLetterSubject(reason: RejectReason): string {
 
 /** The app's NATS side: one connection, the JetStream streams, the durable pull consumer, publishing. */
 export class NatsBus {
+  private readonly publisher: JetStreamPublisher;
+
   private constructor(
     readonly connection: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     private readonly options: NatsBusOptions,
-  ) {}
+  ) {
+    this.publisher = new JetStreamPublisher(connection, { window: PUBLISH_WINDOW, timeoutMs: PUBLISH_TIMEOUT_MS });
+  }
 
   /** Connects, retrying until the server is there (or `signal` aborts); afterwards the client reconnects forever. */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
@@ -126,8 +134,17 @@ export class NatsBus {
 
   /** Stores one event in JetStream; its id is the message id, so a repeated publish inside the window is dropped. */
   async publishEvent(event: QraftEvent): Promise<{ duplicate: boolean }> {
-    const ack = await this.js.publish(eventSubject(event.type), JSON.stringify(event), { msgID: event.id });
+    const ack = await this.publisher.publish({ subject: eventSubject(event.type), data: JSON.stringify(event), msgId: event.id });
     return { duplicate: ack.duplicate };
+  }
+
+  /**
+   * Stores the events in JetStream, pipelined (see JetStreamPublisher); resolves once every one is acknowledged
+   * (stored, or a duplicate of a stored id), rejects if any is not — retrying the same events is then safe.
+   */
+  async publishEvents(events: readonly QraftEvent[]): Promise<Array<{ duplicate: boolean }>> {
+    const acks = await this.publisher.publishAll(events.map((e) => ({ subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id })));
+    return acks.map((a) => ({ duplicate: a.duplicate }));
   }
 
   /** Stores a refused message on `qraft.deadletter.<reason>` with the reason in headers and the original body. */
