@@ -5,20 +5,19 @@ import { downStack } from '../stack/down';
 import { formatStackTable, stackRows } from '../stack/stack-table';
 import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
 import { openStack, upStack } from '../stack/up';
-import { runContainerTests } from '../stack/container-test';
 import { runChecks } from '@qraft/health';
 import { readinessChecks } from '../stack/readiness-checks';
 
-const HELP = `Usage: tsx infra/src/cli/stack.ts <up|down|ps|logs|container-test> [options]
+const HELP = `Usage: tsx --conditions=@qraft/source infra/src/cli/stack.ts <up|down|restart|ps|logs> [options]
 (or: pnpm nx run infra:<command> -- [options])
 
   up              check ports and images, prepare data/, logs/ and secrets/, start the stack and wait
                   until every service answers its own probe; ends with a table of services and URLs
   down            stop and remove the stack's containers (data/ and logs/ stay)
+  restart         restart every container, then wait until healthy again (as up does)
   ps              the table of services, health and URLs, from live probes
   logs            the last lines of every container's log
-  container-test  verify the running stack end to end (start-up, communication, isolation, persistence,
-                  volumes and logs); summary, --json, and JUnit XML in reports/verify/
+(\`nx run infra:container-test\` brings the stack up, then runs packages/verify/scripts/verify.mts.)
 
 Options:
 ${STACK_FLAGS_HELP}`;
@@ -53,15 +52,22 @@ export async function main(argv: string[]): Promise<number> {
       const result = await composeStream(handle.target, ['logs', '--tail', '50'], (line) => console.log(line));
       return result.ok ? 0 : 1;
     }
-    case 'container-test':
-      return runContainerTests(handle, options, progress);
+    case 'restart': {
+      const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} restart`);
+      const result = await composeStream(handle.target, ['restart'], (line) => progress.line(`  ${line}`));
+      if (!result.ok) throw new Error(`compose restart failed (exit ${result.exitCode}):\n${result.tail.slice(-15).join('\n')}`);
+      done();
+      const { handle: up, report } = await upStack(handle, options, progress);
+      console.log(options.json ? JSON.stringify({ ok: true, services: stackRows(up.model, report) }, null, 2) : `\n${formatStackTable(stackRows(up.model, report))}`);
+      return 0;
+    }
     case 'config': {
       const result = await composeQuiet(handle.target, ['config']);
       console.log(result.stdout || result.stderr);
       return result.ok ? 0 : 1;
     }
     default:
-      console.error(`stack: unknown command "${command}" — use up, down, ps, logs or container-test (see --help)`);
+      console.error(`stack: unknown command "${command}" — use up, down, restart, ps or logs (see --help)`);
       return 2;
   }
 }

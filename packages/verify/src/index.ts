@@ -1,5 +1,7 @@
+export { allChecks } from './all-checks';
 export { postEvents, queryEventsByType, type StoredEvent } from './app-api';
 export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, prometheusTargetsUp } from './communication-checks';
+export { contextFromModel, stackServices, type ContextOptions } from './context-from-model';
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
@@ -12,3 +14,5 @@ export type { StackContext, StackControl, StackEndpoints, StackService } from '.
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
+export { writeReports } from './write-reports';
+export { parseVerifyOptions, SOCKETS, VERIFY_HELP, type VerifyOptions } from './verify-options';

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { APP_IMAGE_TAG, buildAppImage, buildOfflineImages, OFFLINE_IMAGES } from '../images';
+import { engineForTests } from '../images/test-engines';
+import { runCommand } from '../run-command';
+import { findSecretsInImage, rootUserProblem, saveImage, type ImageConfig } from './image-scan';
+import { workspaceSecrets } from './secret-values';
+
+const ENGINE = 'docker';
+const ROOT = resolve(__dirname, '../../..');
+const { available, reason } = engineForTests(ENGINE);
+const describeEngine = available ? describe : describe.skip;
+if (!available) console.warn(`skipping the image security tests: ${reason}`);
+
+/** Build bases, not services: their consumers set the user (the app image runs as 1000), as node:20 and debian do. */
+const BASE_IMAGES = new Set(['qraft-offline/base:bookworm', 'qraft-offline/node:20']);
+const ALL_IMAGES = [APP_IMAGE_TAG, ...OFFLINE_IMAGES.map((i) => i.tag)];
+const SERVICE_IMAGES = ALL_IMAGES.filter((t) => !BASE_IMAGES.has(t));
+
+async function imageConfig(ref: string): Promise<ImageConfig> {
+  const out = await runCommand(ENGINE, ['image', 'inspect', '--format', '{{json .Config}}', ref]);
+  if (!out.ok) throw new Error(`${ENGINE} image inspect ${ref} failed: ${out.stderr.trim()}`);
+  return JSON.parse(out.stdout) as ImageConfig;
+}
+
+/** A throwaway image made to fail: a secret in a layer and in ENV, no USER. FROM scratch, so no registry. */
+function buildLeakyImage(secret: string): { tag: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-leaky-'));
+  const tag = `qraft-sectest/leaky:${randomBytes(4).toString('hex')}`;
+  writeFileSync(join(dir, 'app.conf'), `# looks harmless\ndb.url=http://db:8123\n`);
+  writeFileSync(join(dir, 'token.txt'), `header ${secret} trailer\n`);
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY app.conf /etc/app/app.conf\nCOPY token.txt /opt/token.txt\nCOPY app.conf /run/secrets/db\nENV DB_PASSWORD=hunter2-in-env\n');
+  const built = spawnSync(ENGINE, ['build', '-q', '-t', tag, dir], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  rmSync(dir, { recursive: true, force: true });
+  if (built.status !== 0) throw new Error(`building ${tag} failed: ${built.stderr}`);
+  return { tag, remove: () => void spawnSync(ENGINE, ['rmi', '-f', tag], { stdio: 'ignore' }) };
+}
+
+describeEngine(`image security on ${ENGINE}`, () => {
+  beforeAll(async () => {
+    // Cached (well under a second) when the images are current; built here when they are missing or stale, as in CI.
+    await buildOfflineImages({ engine: ENGINE });
+    await buildAppImage({ engine: ENGINE });
+  }, 30 * 60_000);
+
+  it.each(SERVICE_IMAGES)(`CIS 4.1 image runs as a non-root user: %s (bases ${[...BASE_IMAGES].join(', ')} are exempt: only FROM lines use them)`, async (ref) => {
+    expect(rootUserProblem(ref, await imageConfig(ref))).toBeUndefined();
+  });
+
+  it('CIS 4.6 the app image has a HEALTHCHECK', async () => {
+    expect((await imageConfig(APP_IMAGE_TAG)).Healthcheck?.Test?.join(' ')).toMatch(/qraft-health|readyz|\/health/);
+  });
+
+  const secrets = workspaceSecrets(ROOT);
+  if (secrets.size === 0) console.warn('the image scan looks for secret files and literal password=/secret= only: secrets/ does not exist yet (`nx run infra:up` creates it)');
+
+  it.each(ALL_IMAGES)('CIS 4.10 no secrets in images: no secret value, secret file or literal password=/secret= in any layer or the image config of %s', async (ref) => {
+    expect(findSecretsInImage(await saveImage(ENGINE, ref), secrets)).toEqual([]);
+  }, 120_000);
+
+  it('catches an image with a secret in a layer, a secret file, a password in ENV and no USER', async () => {
+    const secret = `leak-${randomBytes(8).toString('hex')}`;
+    const leaky = buildLeakyImage(secret);
+    try {
+      const image = await saveImage(ENGINE, leaky.tag);
+      const findings = findSecretsInImage(image, new Map([['secrets/test_password', secret]]));
+      expect(findings.map((f) => `${f.where.replace(/^.*: /, '')} ${f.what}`).sort()).toEqual([
+        '/opt/token.txt the value of secrets/test_password',
+        '/run/secrets/db a file that is a secret by its path',
+        'image config a literal credential (PASSWORD=…)',
+      ]);
+      expect(rootUserProblem(leaky.tag, image.config)).toMatch(/sets no USER, so it runs as root/);
+      expect(rootUserProblem('x', { User: '0:0' })).toMatch(/runs as root/);
+    } finally {
+      leaky.remove();
+    }
+  }, 120_000);
+});

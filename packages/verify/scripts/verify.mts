@@ -1,0 +1,83 @@
+#!/usr/bin/env -S tsx --conditions=@qraft/source
+// The TypeScript successor of test_containers.sh: verifies a running Qraft stack end to end.
+// Logic lives in @qraft/verify's library (and its tests); this script wires it to the command line and
+// to the infra CLI, which it calls through zx to restart and re-create the stack for the persistence checks.
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { $, argv, chalk } from 'zx';
+import { loadStack } from '@qraft/config';
+import {
+  allChecks,
+  contextFromModel,
+  formatOutcome,
+  formatSummary,
+  parseVerifyOptions,
+  runChecks,
+  SOCKETS,
+  toJson,
+  totals,
+  VERIFY_HELP,
+  writeReports,
+  type StackContext,
+} from '@qraft/verify';
+
+const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
+const stackCli = ['tsx', '--conditions=@qraft/source', join(workspaceRoot, 'infra/src/cli/stack.ts')];
+
+export async function main(): Promise<number> {
+  const options = parseVerifyOptions(argv, process.env);
+  if (options.help) {
+    console.log(VERIFY_HELP);
+    return 0;
+  }
+  const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
+  $.verbose = false;
+  $.cwd = workspaceRoot;
+  const stack = async (command: string) => {
+    // Progress of the stack CLI goes to stderr as it happens; a failure is reported with its exit code.
+    const result = await $({ stdio: ['ignore', 'inherit', 'inherit'], nothrow: true })`${stackCli} ${command} ${options.stackFlags}`;
+    if (result.exitCode !== 0) throw new Error(`\`infra ${command}\` failed with exit code ${result.exitCode}`);
+  };
+  const context: StackContext = contextFromModel(model, {
+    engine: options.engine,
+    socketPath: SOCKETS[options.engine],
+    workspaceRoot,
+    control: {
+      restartAll: async () => {
+        await stack('restart');
+        context.startedAt = new Date();
+      },
+      recreate: async () => {
+        await stack('down');
+        await stack('up');
+        context.startedAt = new Date();
+      },
+    },
+  });
+  // Log checks read from the containers' own start, not from whenever this script began.
+  const app = await context.docker.getContainer(model.services.app.containerName).inspect().catch(() => undefined);
+  if (!app) {
+    console.error(chalk.red(`verify: ${model.services.app.containerName} does not exist — bring the stack up first: pnpm nx run infra:up -- ${options.stackFlags.join(' ')}`));
+    return 2;
+  }
+  context.startedAt = new Date(new Date(app.State.StartedAt).getTime() - 1_000);
+
+  const colour = (line: string) => (line.startsWith('PASS') ? chalk.green(line) : line.startsWith('FAIL') ? chalk.red(line) : chalk.yellow(line));
+  const outcomes = await runChecks(allChecks(context.services), context, {
+    onOutcome: (o) => process.stderr.write(`${colour(formatOutcome(o))}\n`),
+  });
+  const name = `${options.engine}-${model.imageSet}-${model.variant}`;
+  const files = writeReports(join(workspaceRoot, 'reports', 'verify'), name, outcomes);
+  console.log(options.json ? toJson(outcomes) : `\n${formatSummary(outcomes)}\nreports: ${files.map((f) => f.slice(workspaceRoot.length + 1)).join(', ')}`);
+  return totals(outcomes).failed === 0 ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(chalk.red(`verify: ${error instanceof Error ? error.message : String(error)}`));
+      process.exit(2);
+    },
+  );
+}
