@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Engine bootstrap for Debian/Ubuntu hosts, run as root, with or without systemd.
 # Installs and starts only what is missing; a second run changes nothing and says so.
+# An engine that already answers is left alone.
 # It is never run implicitly: `nx run infra:engine` or `.ci/run` call it on purpose.
 set -euo pipefail
 
@@ -129,9 +130,15 @@ start_podman_socket() {
 
 ensure_pkgs ca-certificates curl iptables debootstrap busybox-static
 if [ $want_docker -eq 1 ]; then
-  ensure_pkgs docker.io
-  install_trixie_plugins
-  start_dockerd
+  # An engine that already answers (Docker CE on CI runners, Docker Desktop) is used as it is:
+  # installing docker.io beside docker-ce's containerd.io would conflict.
+  if docker info >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
+    say "docker engine + compose v2" "present ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  else
+    ensure_pkgs docker.io
+    install_trixie_plugins
+    start_dockerd
+  fi
 fi
 if [ $want_podman -eq 1 ]; then
   # catatonit is the init podman runs for `init: true`; without it no container with init starts.
