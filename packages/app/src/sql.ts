@@ -19,3 +19,11 @@ export function sqlStringArray(values: readonly string[]): string {
 export function sqlDateTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+const TSV_SPECIAL = /[\\\t\n\r]/;
+const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A String field of ClickHouse's TabSeparated format: backslash, tab, newline and carriage return escaped. */
+export function tsv(value: string): string {
+  return TSV_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => TSV_ESCAPES[c]!) : value;
+}

@@ -44,6 +44,18 @@ async function provesMigrationsIdempotent(client: ClickHouseClient): Promise<voi
   expect(page.events).toEqual([event]);
   const counts = await store.patternsWithCounts(Date.now() - 60_000, Date.now() + 60_000);
   expect(counts.find((p) => p.name === 'order-lifecycle')?.matchingEvents).toBe(1);
+
+  // Every character survives the insert format (TabSeparated: backslash, tab, newline, CR are escaped).
+  const awkward = {
+    id: 'awkward-1',
+    type: 'text.check',
+    source: 'tab\there\\back\nnew\rcr \'q\' "dq" ünï 😀',
+    timestamp: new Date(Date.now() - 1_000).toISOString(),
+    payload: { text: 'a\tb\nc\\d\re"f\'g', nested: { list: [1, 'x\\y', null, true], empty: '' }, unicode: '☃\u0000\u001f' },
+  };
+  await store.insertEvents([awkward]);
+  const read = await store.queryEvents({ type: 'text.check', fromMs: Date.now() - 60_000, toMs: Date.now() + 60_000, limit: 10 });
+  expect(read.events).toEqual([awkward]);
 }
 
 describeServer('migrations on ClickHouse 18.16 (the offline image)', () => {
