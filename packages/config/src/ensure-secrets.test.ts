@@ -10,7 +10,7 @@ describe('ensureSecrets', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('creates random secrets with mode 0600, owned by the reading service when root', () => {
-    const result = ensureSecrets(root, loadStack());
+    const result = ensureSecrets(root, loadStack({ imageSet: 'registry' }));
     expect(result.created).toEqual(expect.arrayContaining(['secrets/clickhouse_app_password', 'secrets/grafana_admin_password', 'secrets/clickhouse_users.xml']));
     const stat = statSync(join(root, 'secrets/clickhouse_app_password'));
     expect(stat.mode & 0o777).toBe(0o600);
@@ -22,7 +22,7 @@ describe('ensureSecrets', () => {
   });
 
   it('never regenerates an existing secret and re-derives the users file only when a password changes', () => {
-    const model = loadStack();
+    const model = loadStack({ imageSet: 'registry' });
     ensureSecrets(root, model);
     const password = readFileSync(join(root, 'secrets/clickhouse_app_password'), 'utf8');
     const again = ensureSecrets(root, model);

@@ -5,8 +5,9 @@ import { loadStack } from './load-stack';
 import { omittedServices } from './omitted-services';
 
 describe('loadStack', () => {
-  it('defaults to the dev stack on registry images with host ports equal to container ports on 127.0.0.1', () => {
-    const model = loadStack();
+  it('defaults to the dev stack with host ports equal to container ports on 127.0.0.1', () => {
+    expect(loadStack().imageSet).toBe('offline');
+    const model = loadStack({ imageSet: 'registry' });
     expect(model.variant).toBe('dev');
     expect(model.imageSet).toBe('registry');
     expect(endpoints(model, 'host')).toEqual({
@@ -22,14 +23,14 @@ describe('loadStack', () => {
   });
 
   it('gives service DNS names and container ports from the network', () => {
-    const net = endpoints(loadStack(), 'network');
+    const net = endpoints(loadStack({ imageSet: 'registry' }), 'network');
     expect(net.nats).toBe('nats://nats:4222');
     expect(net.clickhouseMetrics).toBe('http://clickhouse:9363');
     expect(net.app).toBe('http://app:8080');
   });
 
   it('publishes only the app and Grafana in prod, with an internal backend network', () => {
-    const model = loadStack({ variant: 'prod' });
+    const model = loadStack({ variant: 'prod', imageSet: 'registry' });
     expect(Object.keys(endpoints(model, 'host')).sort()).toEqual(['app', 'grafana']);
     expect(model.networks.backend.internal).toBe(true);
   });
@@ -43,7 +44,7 @@ describe('loadStack', () => {
   });
 
   it('applies host port, memory and mirror overrides from the environment it is given', () => {
-    const model = loadStack({ env: { QRAFT_CLICKHOUSE_HTTP_PORT: '18123', QRAFT_APP_MEMORY: '1g', QRAFT_REGISTRY_MIRROR: 'mirror.local:5000/hub' } });
+    const model = loadStack({ imageSet: 'registry', env: { QRAFT_CLICKHOUSE_HTTP_PORT: '18123', QRAFT_APP_MEMORY: '1g', QRAFT_REGISTRY_MIRROR: 'mirror.local:5000/hub' } });
     expect(endpoints(model, 'host').clickhouse).toBe('http://127.0.0.1:18123');
     expect(model.services.app.resources.memoryBytes).toBe(1024 ** 3);
     expect(model.services.nats.image.reference).toBe('mirror.local:5000/hub/library/nats:2.14.3-alpine');
@@ -74,7 +75,7 @@ describe('loadStack', () => {
   });
 
   it('derives networks from the reachability table: a service joins only what it needs', () => {
-    const model = loadStack();
+    const model = loadStack({ imageSet: 'registry' });
     expect(model.services.nats.networks).toEqual(['backend']);
     expect(model.services['nats-exporter'].networks).toEqual(['backend']);
     expect(model.services.app.networks).toEqual(['frontend', 'backend']);
@@ -83,7 +84,7 @@ describe('loadStack', () => {
   });
 
   it('lists the bind-mounted directories with the uid of the service that writes them', () => {
-    expect(dataDirectories(loadStack())).toContainEqual({ path: 'data/clickhouse', service: 'clickhouse', kind: 'data', uid: 101, gid: 101, mode: 0o750 });
+    expect(dataDirectories(loadStack({ imageSet: 'registry' }))).toContainEqual({ path: 'data/clickhouse', service: 'clickhouse', kind: 'data', uid: 101, gid: 101, mode: 0o750 });
     expect(dataDirectories(loadStack({ imageSet: 'offline' })).some((d) => d.service === 'grafana')).toBe(false);
   });
 });

@@ -42,7 +42,8 @@ const MIRROR_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9._-]+)*$/
 export function loadStack(input: StackInput = {}): StackModel {
   const env = input.env ?? {};
   const variant = pick(input.variant, 'variant', env, ENV.variant, VARIANTS, 'dev');
-  const imageSet = pick(input.imageSet, 'imageSet', env, ENV.imageSet, IMAGE_SETS, 'registry');
+  // offline by default, as infra:up: it builds here with no registry; the root docker-compose.yml stays the registry one.
+  const imageSet = pick(input.imageSet, 'imageSet', env, ENV.imageSet, IMAGE_SETS, 'offline');
   const registryMirror = readMirror(input, env);
   const overrides = readOverrides(input, env);
 

@@ -36,7 +36,7 @@ describe('the rendered files, checked by the real tools', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'qraft-tools-'));
     expect(await runCli(['generate', '--out', root], {}, quiet)).toBe(0);
-    ensureSecrets(root, loadStack());
+    ensureSecrets(root, loadStack({ imageSet: 'registry' }));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

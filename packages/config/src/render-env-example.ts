@@ -11,9 +11,9 @@ export function renderEnvExample(): string {
   const dev = loadStack({ variant: 'dev', imageSet: 'registry' });
   const lines: string[] = [
     '',
-    '# Which stack `pnpm nx run infra:up` starts: dev | prod, and registry | offline images.',
+    '# Which stack `pnpm nx run infra:up` starts: dev | prod, and offline (built here from Debian packages) | registry images.',
     `# ${ENV.variant}=dev`,
-    `# ${ENV.imageSet}=registry`,
+    `# ${ENV.imageSet}=offline`,
     '',
     `# Registry host (and path) that replaces ${DEFAULT_REGISTRY} for every pulled image, e.g. registry.example.com:5000/dockerhub.`,
     `# ${ENV.registryMirror}=`,

@@ -43,6 +43,6 @@ describe('renderers (golden files)', () => {
   it('renders .env.example with every override variable', () => expectGolden('env.example', renderEnvExample()));
 
   it('renders the same bytes twice (deterministic)', () => {
-    expect(renderCompose(loadStack())).toBe(renderCompose(loadStack()));
+    expect(renderCompose(loadStack({ imageSet: 'registry' }))).toBe(renderCompose(loadStack({ imageSet: 'registry' })));
   });
 });

@@ -8,7 +8,7 @@ import { validateComposeSchema } from './validate-compose-schema';
 import { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
 import { validateGeneratedFiles } from './validate-generated-files';
 
-const model = loadStack();
+const model = loadStack({ imageSet: 'registry' });
 const fresh = (): ComposeDocument => parse(renderCompose(model)) as ComposeDocument;
 const rulesOf = (problems: Array<{ rule: string }>) => problems.map((p) => p.rule);
 
