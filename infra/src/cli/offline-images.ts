@@ -40,8 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const engine = await resolveImageEngine(values.engine);
+  // The arguments first: a typo is reported as such, also on a host without an engine.
   const only = values.only ? parseOfflineImageNames(values.only.flatMap((v) => v.split(','))) : undefined;
+  const engine = await resolveImageEngine(values.engine);
   const results = await buildOfflineImages({ engine, only, force: values.force ?? false, progress: createProgress() });
   const pruned = values.prune ? await pruneSupersededImages(engine) : 0;
   if (values.prune) process.stderr.write(`offline-images: removed ${pruned} superseded untagged image(s) from ${engine}\n`);

@@ -1,3 +1,4 @@
+import { IMAGE_SETS, VARIANTS } from '@qraft/config';
 import { resolve } from 'node:path';
 
 export interface StackOptionsInput {
@@ -27,13 +28,20 @@ export function parseDuration(value: string, what: string): number {
   return Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1_000 : 60_000);
 }
 
+/** A flag's value, else the variable's, else the default — checked against the known values, naming where it came from. */
+function pickKnown(flag: string, flagValue: string | undefined, variable: string, env: Readonly<Record<string, string | undefined>>, known: readonly string[], fallback: string): string {
+  const value = flagValue ?? env[variable] ?? fallback;
+  if (!known.includes(value)) throw new Error(`${flagValue !== undefined ? flag : variable}: "${value}" is not known — use one of ${known.join(', ')}`);
+  return value;
+}
+
 export function normalizeOptions(input: StackOptionsInput, env: Readonly<Record<string, string | undefined>>): StackOptions {
   const timeout = input.timeout ?? env['QRAFT_UP_TIMEOUT'] ?? '180s';
   return {
     engine: input.engine ?? env['QRAFT_ENGINE'] ?? undefined,
     // offline by default: it builds here with no registry (dev VMs, CI); registry needs docker.io or a mirror.
-    imageSet: input.images ?? env['QRAFT_IMAGE_SET'] ?? 'offline',
-    variant: input.variant ?? env['QRAFT_VARIANT'] ?? 'dev',
+    imageSet: pickKnown('--images', input.images, 'QRAFT_IMAGE_SET', env, IMAGE_SETS, 'offline'),
+    variant: pickKnown('--variant', input.variant, 'QRAFT_VARIANT', env, VARIANTS, 'dev'),
     timeoutMs: parseDuration(timeout, input.timeout ? '--timeout' : 'QRAFT_UP_TIMEOUT'),
     json: input.json ?? false,
     workspaceRoot: resolve(__dirname, '..', '..', '..'),

@@ -30,8 +30,9 @@ function readSecret(workspaceRoot: string, model: StackModel, name: string): str
 
 /** Resolves engine, model, secrets and the compose target; touches nothing that runs. */
 export async function openStack(options: StackOptions, env: Readonly<Record<string, string | undefined>>): Promise<StackHandle> {
-  const runtime = await detectRuntime(options.engine);
+  // The model first: a bad QRAFT_* value is reported as such, also on a host without an engine.
   const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env });
+  const runtime = await detectRuntime(options.engine);
   const file = composeFilePath(model.variant, model.imageSet);
   if (!existsSync(join(options.workspaceRoot, file))) {
     throw new Error(`${file} is missing — run \`pnpm nx run config:generate\` (it renders every variant and image set)`);
