@@ -1,3 +1,5 @@
+import { parse } from 'yaml';
+
 /** The parts of a parsed Compose file the validators read (loosely typed: it may be hand-broken in tests). */
 export interface ComposeService {
   image?: string;
@@ -32,4 +34,9 @@ export function sharedNetwork(doc: ComposeDocument, a: string, b: string): boole
   if (!sa || !sb) return false;
   const nb = new Set(serviceNetworks(sb));
   return serviceNetworks(sa).some((n) => nb.has(n));
+}
+
+/** Parses a Compose file's text (rendered or hand-broken) into the loosely typed document the validators read. */
+export function parseComposeDocument(text: string): ComposeDocument {
+  return (parse(text) ?? {}) as ComposeDocument;
 }

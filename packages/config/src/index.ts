@@ -30,6 +30,7 @@ export { SECRETS_DIR, SECRET_TARGETS } from './stack-secrets';
 export { ensureSecrets, readSecretValues, type EnsureSecretsResult } from './ensure-secrets';
 export { ROOT_COMPOSE_FILE, composeFilePath } from './compose-file-path';
 export { renderCompose, type RenderComposeOptions } from './render-compose';
+export { parseComposeDocument, type ComposeDocument, type ComposeService } from './compose-document';
 export { renderNatsConfig } from './render-nats-config';
 export { renderClickhouseConfig } from './render-clickhouse-config';
 export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickhouse-users';
