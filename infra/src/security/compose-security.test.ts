@@ -1,4 +1,5 @@
-import { loadStack, parseComposeDocument, renderCompose } from '@qraft/config';
+import { loadStack, parseComposeDocument, renderClickhouseUsers, renderCompose } from '@qraft/config';
+import { defaultUserProblems } from './clickhouse-users';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkComposeSecurity, COMPOSE_RULES, findSecretValues, type SecurityComposeDocument } from './compose-security';
@@ -89,5 +90,19 @@ describe('CIS 4.10 no secret values in compose files', () => {
     expect(findSecretValues(leaky, new Map([['secrets/test', 's3cr3t-value-123']]))).toEqual([`secrets/test on line ${leaky.split('\n').length - 1}`]);
     expect(CREDENTIAL_ASSIGNMENT.exec(leaky)?.[0]).toBe('PASSWORD=s3cr3t-value-123');
     expect(CREDENTIAL_ASSIGNMENT.test('password=${QRAFT_PASSWORD} secret: "" GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/x"')).toBe(false);
+  });
+});
+
+describe('ClickHouse default user locked down (the runtime refusal is tested in packages/config real-tools.test.ts)', () => {
+  const users = (imageSet: 'registry' | 'offline') => renderClickhouseUsers(loadStack({ imageSet }), { app: 'a'.repeat(32), grafana: imageSet === 'registry' ? 'g'.repeat(32) : undefined });
+
+  it.each(IMAGE_SETS)('the rendered users file of the %s set lets default connect only from loopback', (imageSet) => {
+    expect(defaultUserProblems(users(imageSet))).toEqual([]);
+  });
+
+  it('catches a default user open to the network, merged with the packaged networks, or not configured at all', () => {
+    expect(defaultUserProblems(users('offline').replace('<ip>127.0.0.1</ip>', '<ip>::/0</ip>'))).toEqual(['the default user may connect from ::/0 — allow only ::1 and 127.0.0.1']);
+    expect(defaultUserProblems(users('offline').replace(' replace="replace"', ''))).toEqual([expect.stringContaining('add replace="replace"')]);
+    expect(defaultUserProblems(users('offline').replace(/<default>[\s\S]*?<\/default>/, ''))).toEqual([expect.stringContaining('does not configure the default user')]);
   });
 });

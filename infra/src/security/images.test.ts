@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { APP_IMAGE_TAG, buildAppImage, buildOfflineImages, OFFLINE_IMAGES } from '../images';
 import { engineForTests } from '../images/test-engines';
 import { runCommand } from '../run-command';
+import { hardeningProblems, HARDENED, httpOk, runAppContainer } from './app-container';
+import { findSecretValues } from './compose-security';
 import { findSecretsInImage, rootUserProblem, saveImage, type ImageConfig } from './image-scan';
 import { workspaceSecrets } from './secret-values';
 
@@ -78,4 +80,25 @@ describeEngine(`image security on ${ENGINE}`, () => {
       leaky.remove();
     }
   }, 120_000);
+
+  describe('the app container, hardened as compose runs it', () => {
+    it('CIS 5.12 root filesystem is read-only (app): it serves /healthz as uid 1000 with no capabilities and no-new-privileges, and logs no secret', async () => {
+      await using app = await runAppContainer(ENGINE, HARDENED);
+      expect(await httpOk(`${app.url}/healthz`, 30_000)).toContain('ok');
+      expect(await hardeningProblems(app)).toEqual([]);
+      expect(await app.exec('touch /app/probe 2>&1; echo exit=$?')).toMatch(/Read-only file system[\s\S]*exit=1/);
+      const logs = await runCommand(ENGINE, ['logs', app.name]);
+      expect(logs.stdout + logs.stderr).toContain('"service":"qraft-app"');
+      expect(findSecretValues(logs.stdout + logs.stderr, workspaceSecrets(resolve(__dirname, '../../..')))).toEqual([]);
+    }, 90_000);
+
+    it('catches a container started without the hardening flags', async () => {
+      await using app = await runAppContainer(ENGINE, ['--tmpfs', '/tmp']);
+      expect(await hardeningProblems(app)).toEqual([
+        expect.stringMatching(/^CIS 5.12: the root file system is mounted rw/),
+        'CIS 5.25: no-new-privileges is off',
+        expect.stringMatching(/^CIS 5.3: capabilities are not dropped \(CapBnd:\s+0*[1-9a-f]/),
+      ]);
+    }, 90_000);
+  });
 });
