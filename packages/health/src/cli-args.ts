@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration } from './parse-duration';
 
@@ -12,7 +13,7 @@ Usage:
   qraft-health grafana URL [--user U --password-file F]
   qraft-health app URL
   qraft-health container NAME [--socket PATH]
-  qraft-health stack [--variant dev|prod] [--images registry|offline]
+  qraft-health stack [--variant dev|prod] [--images offline|registry]
 
 Options:
   --wait DURATION     keep polling until healthy or DURATION passes (60s, 500ms, 2m); default: one pass
@@ -131,9 +132,9 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
   if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
     throw new UsageError(`--status "${v.status}" is not an HTTP status code`);
   }
-  const variant = v.variant ?? 'dev';
+  const variant = v.variant ?? ctx.env['QRAFT_VARIANT'] ?? 'dev';
   if (variant !== 'dev' && variant !== 'prod') throw new UsageError(`--variant "${variant}" — expected dev or prod`);
-  const images = v.images ?? 'registry';
+  const images = v.images ?? ctx.env['QRAFT_IMAGE_SET'] ?? 'offline';
   if (images !== 'registry' && images !== 'offline') throw new UsageError(`--images "${images}" — expected registry or offline`);
 
   // Flags apply to the one service named; the environment supplies the rest (and everything for `stack`).
@@ -145,10 +146,20 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
     const password = file ? readPassword(file, source, ctx) : undefined;
     return { ...(user ? { user } : {}), ...(password !== undefined ? { password } : {}) };
   };
+  // `stack` run from the repository root needs no credentials: the stack's own generated secrets serve.
+  const stackDefault = (service: 'CLICKHOUSE' | 'GRAFANA', user: string, file: string): Credentials => {
+    const given = fromEnv(service, false);
+    if (check !== 'stack' || given.user !== undefined || given.password !== undefined || !existsSync(file)) return given;
+    try {
+      return { user, password: readPassword(file, file, ctx) };
+    } catch {
+      return given; // not readable by this user (the files are 0600, owned by the service): probe without
+    }
+  };
   const credentials = {
     nats: fromEnv('NATS', check === 'nats'),
-    clickhouse: fromEnv('CLICKHOUSE', check === 'clickhouse'),
-    grafana: fromEnv('GRAFANA', check === 'grafana'),
+    clickhouse: check === 'clickhouse' ? fromEnv('CLICKHOUSE', true) : stackDefault('CLICKHOUSE', 'qraft_app', 'secrets/clickhouse_app_password'),
+    grafana: check === 'grafana' ? fromEnv('GRAFANA', true) : stackDefault('GRAFANA', 'admin', 'secrets/grafana_admin_password'),
   };
   if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana'].includes(check)) {
     throw new UsageError(`--user/--password-file do not apply to \`${check}\``);

@@ -46,6 +46,14 @@ export function probeClickHouse(options: ClickHouseProbeOptions): Promise<ProbeR
           'answers /ping, authentication refused',
         );
       }
+      // 195 IP_ADDRESS_NOT_ALLOWED: the user exists but may not connect from here (our `default` is locked to localhost).
+      if (/Code: 195\b/.test(body)) {
+        throw new ProbeFailure(
+          'down',
+          `clickhouse at ${options.url} does not let user "${user}" connect from this address — use the app user (QRAFT_CLICKHOUSE_USER=qraft_app) and its password file (QRAFT_CLICKHOUSE_PASSWORD_FILE=secrets/clickhouse_app_password)`,
+          'answers /ping, user not allowed from this address',
+        );
+      }
       throw new ProbeFailure('down', `clickhouse at ${options.url}: "${sql}" failed with HTTP ${response.status}: ${body.trim().slice(0, 200)}`);
     };
     const one = await query('SELECT 1');
