@@ -22,3 +22,29 @@ describe('GitHub workflows', () => {
     expect(ci).toMatch(/engine: \[docker, podman\]/);
   });
 });
+
+/** Targets a project really has: package.json scripts, `nx.targets`, and project.json targets. */
+function targetsOf(project: string): Set<string> {
+  const root = join(__dirname, '..', '..');
+  const dir = project === 'infra' ? join(root, 'infra') : join(root, 'packages', project);
+  const read = (file: string) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, file), 'utf8')) as { scripts?: object; nx?: { targets?: object }; targets?: object };
+    } catch {
+      return {};
+    }
+  };
+  const pkg = read('package.json');
+  const proj = read('project.json');
+  return new Set([...Object.keys(pkg.scripts ?? {}), ...Object.keys(pkg.nx?.targets ?? {}), ...Object.keys(proj.targets ?? {})]);
+}
+
+describe('workflow commands', () => {
+  it.each(files)('%s runs only Nx targets that exist', (file) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const missing = [...text.matchAll(/nx run ([\w-]+):([\w-]+)/g)]
+      .filter(([, project, target]) => !targetsOf(project!).has(target!))
+      .map(([, project, target]) => `${project}:${target}`);
+    expect(missing).toEqual([]);
+  });
+});
