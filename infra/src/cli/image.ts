@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
 import { resolveImageEngine } from '../images/container-engine';
 import { createProgress } from '../images/progress';
@@ -41,7 +42,10 @@ export async function main(argv: string[]): Promise<number> {
   const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
   if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
   const engine = await resolveImageEngine(values.engine);
-  const result = await buildAppImage({ engine, nodeBase, force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
+  // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
+  const upstreamNodeImage =
+    nodeBase === 'upstream' ? loadStack({ imageSet: 'registry', env: process.env }).services.app.build?.baseImage.reference : undefined;
+  const result = await buildAppImage({ engine, nodeBase, ...(upstreamNodeImage ? { upstreamNodeImage } : {}), force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
   console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary([result]));
   return 0;
 }

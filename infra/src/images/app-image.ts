@@ -23,6 +23,8 @@ export interface AppImageInput {
   readonly tag?: string;
   /** `offline` (default) builds FROM qraft-offline/node:20; `upstream` keeps the Dockerfile's own default. */
   readonly nodeBase?: 'offline' | 'upstream';
+  /** With `upstream`: the base to pass as NODE_IMAGE (the stack model's, registry mirror applied, fully qualified for podman). */
+  readonly upstreamNodeImage?: string;
   readonly force?: boolean;
   readonly progress?: Progress;
   readonly workspaceRoot?: string;
@@ -69,6 +71,8 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
     const [node] = await buildOfflineImages({ engine: input.engine, only: ['node'], progress });
     buildArgs[NODE_IMAGE_ARG] = OFFLINE_IMAGES.find((i) => i.name === 'node')!.tag;
     extra['nodeImageId'] = node!.imageId;
+  } else if (input.upstreamNodeImage) {
+    buildArgs[NODE_IMAGE_ARG] = input.upstreamNodeImage;
   }
   const revision = await runCommand('git', ['-C', root, 'rev-parse', 'HEAD']);
   if (revision.ok) buildArgs['REVISION'] = revision.stdout.trim();
