@@ -9,8 +9,11 @@
  *   publish on its own);
  * - ingest-only: the app started on that full stream, until all N are visible (the app's own part).
  *
- *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--publisher async|js] [--json]
+ *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--publisher async|js] [--producer worker|inline] [--json]
  *
+ * The producer runs in a worker thread by default (its own event loop, as a separate producer would; the
+ * process still has the 2 cores to share with nats-server and clickhouse-server); `--producer inline` runs it on
+ * the app's event loop as the benchmark did before.
  * `--publisher js` publishes with @nats-io/jetstream's `js.publish` (10 000 promises in flight) as the benchmark
  * did before; the default `async` uses the app's JetStreamPublisher (the same acked publish, pipelined cheaply).
  */
@@ -19,6 +22,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startClickHouse, startNats, type ClickHouseTestServer, type NatsTestServer } from '@qraft/testkit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadConfig, type AppConfig } from '../src/config';
 import { eventSubject, type QraftEvent } from '../src/event';
 import { createClickHouseClient, EventStore } from '../src/event-store';
@@ -29,11 +33,14 @@ import { QraftApp } from '../src/qraft-app';
 import { sqlDateTime } from '../src/sql';
 
 export type PublisherKind = 'async' | 'js';
+/** Where the producer runs: its own thread (a separate producer, as in production) or the app's event loop. */
+export type ProducerPlace = 'worker' | 'inline';
 
 export interface BenchResult {
   readonly events: number;
   readonly batchSize: number;
   readonly publisher: PublisherKind;
+  readonly producer: ProducerPlace;
   /** From the first publish until all N are visible, the app consuming meanwhile. */
   readonly pipeline: { readonly seconds: number; readonly publishSeconds: number; readonly eventsPerSecond: number; readonly visible: number };
   /** JetStream's acked publish alone (fresh stream, app stopped). */
@@ -92,6 +99,49 @@ async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind:
   }
 }
 
+interface Producer {
+  /** Publishes all rows; resolves when JetStream acknowledged every one. */
+  run(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A producer connected to `url`, ready to publish `rows` — on this event loop or in a worker thread. */
+async function startProducer(url: string, rows: readonly QraftEvent[], kind: PublisherKind, place: ProducerPlace): Promise<Producer> {
+  if (place === 'inline') {
+    const nc = await connect({ servers: url });
+    return { run: () => publishAll(nc, rows, kind), close: () => nc.close() };
+  }
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { benchProducer: { url, rows, kind } } });
+  const next = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      worker.once('message', (m: { state: string; error?: string }) => (m.error ? reject(new Error(`producer: ${m.error}`)) : resolve(m.state)));
+      worker.once('error', reject);
+    });
+  await next(); // connected
+  return {
+    run: async () => {
+      const done = next();
+      worker.postMessage('go');
+      await done;
+    },
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+/** The worker side of startProducer. */
+async function producerThread(data: { url: string; rows: QraftEvent[]; kind: PublisherKind }): Promise<void> {
+  const nc = await connect({ servers: data.url });
+  parentPort!.once('message', () => {
+    publishAll(nc, data.rows, data.kind).then(
+      () => parentPort!.postMessage({ state: 'done' }),
+      (error: unknown) => parentPort!.postMessage({ state: 'failed', error: String(error) }),
+    );
+  });
+  parentPort!.postMessage({ state: 'connected' });
+}
+
 function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number): AppConfig {
   return loadConfig({
     QRAFT_NATS_URL: nats.url,
@@ -111,7 +161,7 @@ async function untilVisible(app: QraftApp, events: number): Promise<number> {
   return visible;
 }
 
-export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async'): Promise<BenchResult> {
+export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async', producer: ProducerPlace = 'worker'): Promise<BenchResult> {
   await using ch = await startClickHouse();
   const rows = makeBenchEvents(events);
 
@@ -140,16 +190,16 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
     const app = new QraftApp(appConfig(nats, ch, 'bench_pipeline', batchSize), silentLogger());
     await app.start();
     await app.whenStarted();
-    const nc = await connect({ servers: nats.url });
+    const producing = await startProducer(nats.url, rows, publisher, producer);
     try {
       const p0 = performance.now();
-      await publishAll(nc, rows, publisher);
+      await producing.run();
       const publishSeconds = (performance.now() - p0) / 1000;
       const visible = await untilVisible(app, events);
       const seconds = (performance.now() - p0) / 1000;
       pipeline = { seconds: round(seconds), publishSeconds: round(publishSeconds), eventsPerSecond: Math.round(events / seconds), visible };
     } finally {
-      await nc.close();
+      await producing.close();
       await app.stop();
     }
   }
@@ -164,11 +214,11 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
     await setup.start();
     await setup.whenStarted();
     await setup.stop();
-    const nc = await connect({ servers: nats.url });
+    const producing = await startProducer(nats.url, rows, publisher, producer);
     const p0 = performance.now();
-    await publishAll(nc, rows, publisher);
+    await producing.run();
     const publishSeconds = (performance.now() - p0) / 1000;
-    await nc.close();
+    await producing.close();
     publishOnly = { seconds: round(publishSeconds), eventsPerSecond: Math.round(events / publishSeconds) };
     const app = new QraftApp(config, silentLogger());
     try {
@@ -191,6 +241,7 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
     events,
     batchSize,
     publisher,
+    producer,
     pipeline,
     publishOnly,
     ingestOnly,
@@ -205,23 +256,26 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-if (require.main === module) {
+if (!isMainThread && (workerData as { benchProducer?: unknown } | null)?.benchProducer) {
+  void producerThread((workerData as { benchProducer: { url: string; rows: QraftEvent[]; kind: PublisherKind } }).benchProducer);
+} else if (require.main === module) {
   const { values } = parseArgs({
-    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, publisher: { type: 'string', default: 'async' }, json: { type: 'boolean', default: false } },
+    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, json: { type: 'boolean', default: false } },
   });
   const events = Number(values.events);
   const batch = Number(values.batch);
   const publisher = values.publisher as PublisherKind;
-  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1 || !['async', 'js'].includes(publisher)) {
-    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--publisher async|js] [--json]\n');
+  const producer = values.producer as ProducerPlace;
+  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1 || !['async', 'js'].includes(publisher) || !['worker', 'inline'].includes(producer)) {
+    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--publisher async|js] [--producer worker|inline] [--json]\n');
     process.exit(2);
   }
-  runBench(events, batch, publisher).then(
+  runBench(events, batch, publisher, producer).then(
     (r) => {
       if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
         process.stdout.write(
-          `events: ${r.events} (app batch ${r.batchSize}, publisher ${r.publisher})\n` +
+          `events: ${r.events} (app batch ${r.batchSize}, publisher ${r.publisher}, producer ${r.producer === 'worker' ? 'in a worker thread' : "on the app's event loop"})\n` +
             `end-to-end publish -> JetStream -> app -> ClickHouse: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
             `publish-only into JetStream (acked, file store): ${r.publishOnly.eventsPerSecond} events/s (${r.publishOnly.seconds} s)\n` +
             `ingest-only JetStream -> app -> ClickHouse: ${r.ingestOnly.eventsPerSecond} events/s (${r.ingestOnly.seconds} s; ${r.ingestOnly.visible} visible)\n` +
