@@ -21,7 +21,7 @@ export {
   type SecretUse,
   type ReachabilityEdge,
 } from './stack-model';
-export { loadStack, clickhouseFeatures, CLICKHOUSE_USERS, type StackInput, type ServiceOverride } from './load-stack';
+export { loadStack, CLICKHOUSE_USERS, type StackInput, type ServiceOverride } from './load-stack';
 export { portEnvName, memoryEnvName, ENV } from './env-names';
 export { endpoints, type Endpoints } from './endpoints';
 export { omittedServices } from './omitted-services';

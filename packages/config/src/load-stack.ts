@@ -335,7 +335,7 @@ function availableService(
     dependsOn: DEPENDS_ON[spec.name].filter((d) => present.has(d)),
     healthcheck: healthcheckOf(spec),
     resources: resourcesOf(base),
-    environment: environmentOf(spec.name, imageSet),
+    environment: environmentOf(spec.name),
     secrets: secretNames.map((name) => ({ name, target: SECRET_TARGETS[name]! })),
     readOnlyRootFs: spec.name === 'app',
     tmpfs: spec.name === 'app' ? ['/tmp'] : [],
@@ -379,7 +379,7 @@ function healthcheckOf(spec: ServiceSpec) {
   };
 }
 
-function environmentOf(name: ServiceName, imageSet: ImageSet): Record<string, string> {
+function environmentOf(name: ServiceName): Record<string, string> {
   switch (name) {
     case 'clickhouse':
       // The upstream entrypoint would otherwise write its own users.d/default-user.xml; ours comes from secrets/.
@@ -408,22 +408,11 @@ function environmentOf(name: ServiceName, imageSet: ImageSet): Record<string, st
         QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
         QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
         QRAFT_CLICKHOUSE_DATABASE: CLICKHOUSE_USERS.database,
-        // What the ClickHouse of this image set supports, so the app picks a schema that works on it.
-        QRAFT_CLICKHOUSE_FEATURES: clickhouseFeatures(imageSet).join(','),
         QRAFT_LOG_DIR: '/var/log/qraft',
       };
     default:
       return {};
   }
-}
-
-/** ClickHouse SQL features available in an image set, e.g. ['lowCardinality', 'dateTime64', 'ttl']. */
-export function clickhouseFeatures(imageSet: ImageSet): string[] {
-  const image = SERVICE_CATALOG.clickhouse.images[imageSet];
-  const features = 'unavailable' in image ? undefined : image.capabilities.clickhouse;
-  return Object.entries(features ?? {})
-    .filter(([, on]) => on)
-    .map(([name]) => name);
 }
 
 function checkPortClashes(services: Record<ServiceName, ServiceModel>, overrides: Map<ServiceName, NormalOverride>): void {
