@@ -277,7 +277,7 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
       'Code: 516. DB::Exception: default: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)',
       async (url) => (await probeClickHouse({ url })).error ?? '',
     ),
-  'clickhouse at <url>: "SELECT 1" failed with HTTP 500: Code: 195, e.displayText() = DB::Exception: User default is not allowed to connect from address <address>, e.what() = DB::Exception':
+  'clickhouse at <url> does not let user "<user>" connect from this address — use the app user (QRAFT_CLICKHOUSE_USER=qraft_app) and its password file (QRAFT_CLICKHOUSE_PASSWORD_FILE=secrets/clickhouse_app_password)':
     () =>
       // ClickHouse 18.16's answer (measured) when `default` connects from outside its container.
       withClickHouseStub(
