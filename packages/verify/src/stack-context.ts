@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import type { Endpoints } from '@qraft/config';
 
 /** A service of the running stack as the checks see it (built by infra from @qraft/config's model). */
 export interface StackService {
@@ -20,15 +21,8 @@ export interface StackControl {
   readonly recreate: () => Promise<void>;
 }
 
-/** Host URLs of the published endpoints; absent when the variant does not publish it. */
-export interface StackEndpoints {
-  readonly nats?: string;
-  readonly natsMonitor?: string;
-  readonly clickhouse?: string;
-  readonly prometheus?: string;
-  readonly grafana?: string;
-  readonly app?: string;
-}
+/** Host URLs of the published endpoints (@qraft/config's `endpoints(model, 'host')`); absent when not published. */
+export type StackEndpoints = Endpoints;
 
 export interface StackContext {
   readonly docker: Dockerode;
