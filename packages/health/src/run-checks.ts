@@ -26,8 +26,25 @@ export async function runOne(check: Check, outer: AbortSignal | undefined, timeo
   const started = performance.now();
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+  // A probe written outside this library may ignore its signal (a query with its own 30 s timeout): the limit
+  // holds anyway, so one hung dependency cannot hold a whole /readyz answer.
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<ProbeResult>((resolve) => {
+    onAbort = () =>
+      resolve({
+        ok: false,
+        state: 'down',
+        latencyMs: Math.round(performance.now() - started),
+        detail: 'no answer',
+        error: timeout.aborted
+          ? `${check.name}: no answer within ${timeoutMs} ms`
+          : `${check.name}: cancelled`,
+      });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return await check.probe(signal);
+    return await Promise.race([check.probe(signal), limit]);
   } catch (error) {
     return {
       ok: false,
@@ -36,5 +53,7 @@ export async function runOne(check: Check, outer: AbortSignal | undefined, timeo
       detail: 'probe threw',
       error: `${check.name}: ${(error as Error)?.message ?? String(error)}`,
     };
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env -S tsx --conditions=@qraft/source
+// The fault suite: crashes under a steady publish load, exactly-once accounting, and faults of the environment.
+// Logic lives in @qraft/verify's library (src/faults, with its tests); this script wires it to the command line,
+// to the infra CLI (restart, and `up` at the end to restore mounts and ownership) and to the compose tool.
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { $, argv, chalk } from 'zx';
+import { composeFilePath, loadStack } from '@qraft/config';
+import {
+  contextFromModel,
+  crashFaultChecks,
+  DEFAULT_FAULT_TIMING,
+  environmentFaultChecks,
+  FAULTS_HELP,
+  formatFaultTable,
+  formatOutcome,
+  formatSummary,
+  httpSender,
+  jetStreamSender,
+  parseFaultOptions,
+  PublishLoad,
+  runChecks,
+  SOCKETS,
+  stackReadinessChecks,
+  toJson,
+  totals,
+  writeReports,
+  type CheckOutcome,
+  type ComposeRunner,
+  type FaultContext,
+  type LoadChannel,
+  type StackContext,
+} from '@qraft/verify';
+
+const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
+const stackCli = ['tsx', '--conditions=@qraft/source', join(workspaceRoot, 'infra/src/cli/stack.ts')];
+const COMPOSE: Record<'docker' | 'podman', string[]> = { docker: ['docker', 'compose'], podman: ['podman-compose'] };
+
+export async function main(): Promise<number> {
+  const options = parseFaultOptions(argv, process.env);
+  if (options.help) {
+    console.log(FAULTS_HELP);
+    return 0;
+  }
+  const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
+  $.verbose = false;
+  $.cwd = workspaceRoot;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const stack = async (command: string) => {
+    const result = await $({ stdio: ['ignore', 'inherit', 'inherit'], nothrow: true })`${stackCli} ${command} ${options.stackFlags}`;
+    if (result.exitCode !== 0) throw new Error(`\`infra ${command}\` failed with exit code ${result.exitCode}`);
+  };
+  const composeFile = join(workspaceRoot, composeFilePath(model.variant, model.imageSet));
+  const compose: ComposeRunner = async (args, overrideFile) => {
+    const files = ['-f', composeFile, ...(overrideFile ? ['-f', overrideFile] : [])];
+    const result = await $({ nothrow: true })`${COMPOSE[options.engine]} -p ${model.project} ${files} ${args}`;
+    if (result.exitCode !== 0) {
+      throw new Error(`compose ${args.join(' ')}${overrideFile ? ' (with a fault override)' : ''} failed with exit code ${result.exitCode}: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+    }
+  };
+  const stackContext: StackContext = contextFromModel(model, {
+    engine: options.engine,
+    socketPath: SOCKETS[options.engine],
+    workspaceRoot,
+    control: {
+      restartAll: () => stack('restart'),
+      recreate: async () => {
+        await stack('down');
+        await stack('up');
+      },
+    },
+  });
+  const app = await stackContext.docker.getContainer(model.services.app.containerName).inspect().catch(() => undefined);
+  if (!app?.State.Running) {
+    console.error(chalk.red(`faults: ${model.services.app.containerName} is not running — bring the stack up first: pnpm nx run infra:up -- ${options.stackFlags.join(' ')}`));
+    return 2;
+  }
+  const { endpoints } = stackContext;
+  if (!endpoints.nats || !endpoints.app || !endpoints.clickhouse) {
+    console.error(chalk.red(`faults: the ${model.variant} variant does not publish NATS, ClickHouse and the app on the host — run it on the dev variant`));
+    return 2;
+  }
+
+  const jetstream = await jetStreamSender(endpoints.nats);
+  const loadType = `faults.load.l${randomUUID().slice(0, 8)}`;
+  const channels: LoadChannel[] = [
+    ...(options.jetstreamRate > 0 ? [{ name: 'jetstream', ratePerSecond: options.jetstreamRate, send: jetstream.send }] : []),
+    ...(options.httpRate > 0 ? [{ name: 'http', ratePerSecond: options.httpRate, send: httpSender(endpoints.app) }] : []),
+  ];
+  const context: FaultContext = {
+    stack: stackContext,
+    readiness: stackReadinessChecks(stackContext),
+    clickhouseAccess: { url: endpoints.clickhouse, ...stackContext.clickhouse, database: model.clickhouseUsers.database },
+    load: new PublishLoad({ type: loadType, channels, maxDurationMs: 600_000 }),
+    loadType,
+    jetstream,
+    compose,
+    workspaceRoot,
+    timing: DEFAULT_FAULT_TIMING,
+    log,
+    recoveries: [],
+  };
+  log(`load: ${channels.map((c) => `${c.ratePerSecond}/s via ${c.name}`).join(', ')}, events of type ${loadType}`);
+
+  const colour = (line: string) => (line.startsWith('PASS') ? chalk.green(line) : line.startsWith('FAIL') ? chalk.red(line) : chalk.yellow(line));
+  let tagged = 0;
+  const onOutcome = (o: CheckOutcome) => {
+    log(colour(formatOutcome(o)));
+    // The rows a check added get its result; a check that failed before adding one still gets a row.
+    if (o.group !== 'accounting' && o.group !== 'restore' && context.recoveries.length === tagged) {
+      context.recoveries.push({ fault: o.name.split(':')[0]!, injection: '—', note: o.detail.slice(0, 120) });
+    }
+    for (const r of context.recoveries.slice(tagged)) r.result = o.status;
+    tagged = context.recoveries.length;
+  };
+  const outcomes: CheckOutcome[] = [];
+  try {
+    context.load.start();
+    outcomes.push(...(await runChecks(crashFaultChecks(), context, { onOutcome })));
+    outcomes.push(...(await runChecks(environmentFaultChecks(), context, { onOutcome })));
+  } finally {
+    await context.load.stop();
+    await jetstream.close().catch(() => undefined);
+    // Whatever a fault left behind (a stopped container, an override's mount), `up` puts the stack back as
+    // configured: directories and ownership prepared again, every service healthy.
+    log('restoring the stack: infra up');
+    const started = performance.now();
+    const restored = await stack('up').then(() => undefined, (error: Error) => error.message);
+    const outcome: CheckOutcome = {
+      group: 'restore',
+      name: 'infra up puts the stack back as configured after the faults',
+      status: restored === undefined ? 'passed' : 'failed',
+      durationMs: performance.now() - started,
+      detail: restored ?? 'every service healthy, data and log directories prepared again',
+    };
+    outcomes.push(outcome);
+    onOutcome(outcome);
+  }
+
+  const name = `${options.engine}-${model.imageSet}-${model.variant}`;
+  const files = writeReports(join(workspaceRoot, 'reports', 'faults'), name, outcomes);
+  const table = formatFaultTable(context.recoveries, context.accounting);
+  if (options.json) {
+    console.log(JSON.stringify({ ...(JSON.parse(toJson(outcomes)) as object), loadType, accounting: context.accounting ?? null, recoveries: context.recoveries }, null, 2));
+  } else {
+    console.log(`\n${table}\n\n${formatSummary(outcomes)}\nreports: ${files.map((f) => f.slice(workspaceRoot.length + 1)).join(', ')}`);
+  }
+  return totals(outcomes).failed === 0 ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(chalk.red(`faults: ${error instanceof Error ? error.message : String(error)}`));
+      process.exit(2);
+    },
+  );
+}

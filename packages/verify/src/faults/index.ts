@@ -1,0 +1,14 @@
+export { assertAppStaysUp, readReadyz, type ReadyzState } from './app-state';
+export { crashFaultChecks, exactlyOnceAccounting, processCrashFault, stackRestartFault } from './crash-fault-checks';
+export { fillTmpfs, FILLER_NAME, isTmpfsMount, removeFiller } from './disk-fill';
+export { environmentFaultChecks, fullDiskFault, natsUnreachableAtStartFault, readOnlyDataDirFault } from './environment-fault-checks';
+export { accountEvents, type EventAccounting } from './event-accounting';
+export { containerOf, DEFAULT_FAULT_TIMING, type ComposeRunner, type FaultContext, type FaultRecovery, type FaultTiming } from './fault-context';
+export { FAULTS_HELP, parseFaultOptions, type FaultOptions } from './fault-options';
+export { formatFaultTable } from './fault-table';
+export { PublishLoad, type LoadChannel, type LoadEvent, type LoadTotals, type PublishedEvent, type PublishLoadInput, type SendEvent } from './publish-load';
+export { waitForRestart, waitRecovered, type Recovered } from './recovery';
+export { httpSender, jetStreamSender, type JetStreamSender } from './senders';
+export { findServerPid, killServerProcess, markContainer, type ContainerMark, type KilledProcess } from './server-process';
+export { stackReadinessChecks } from './stack-readiness';
+export { storedEventCounts, type ClickHouseAccess, type StoredCounts } from './stored-event-counts';

@@ -1,0 +1,39 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import type { LoadEvent, SendEvent } from './publish-load';
+
+export interface JetStreamSender {
+  readonly send: SendEvent;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Publishes straight to JetStream on `qraft.events.<type>` with the event id as `Nats-Msg-Id`, so a retry of
+ * an event whose ack was lost is dropped by the stream's duplicate window. The connection reconnects forever:
+ * a NATS crash is a pause, not the end of the load.
+ */
+export async function jetStreamSender(natsUrl: string): Promise<JetStreamSender> {
+  const nc: NatsConnection = await connect({ servers: natsUrl, name: 'qraft-faults', timeout: 5_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+  const js = jetstream(nc);
+  return {
+    send: async (event: LoadEvent, timeoutMs: number) => {
+      await js.publish(`qraft.events.${event.type}`, JSON.stringify(event), { msgID: event.id, timeout: timeoutMs });
+    },
+    close: () => nc.close(),
+  };
+}
+
+/** Publishes through the app's `POST /events`; 202 is the acknowledgement (the app has JetStream's PubAck). */
+export function httpSender(appUrl: string): SendEvent {
+  const url = new URL('/events', appUrl);
+  return async (event: LoadEvent, timeoutMs: number) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([event]),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    if (response.status !== 202) throw new Error(`POST /events answered HTTP ${response.status}: ${text.slice(0, 160)}`);
+  };
+}
