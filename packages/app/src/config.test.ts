@@ -41,4 +41,11 @@ describe('loadConfig', () => {
   it('refuses an ack wait shorter than the batch wait', () => {
     expect(() => loadConfig({ QRAFT_ACK_WAIT_MS: '1000', QRAFT_BATCH_MAX_WAIT_MS: '2000' })).toThrow(/QRAFT_ACK_WAIT_MS .* must be longer/);
   });
+
+  it('reads the envelope limits and refuses an envelope smaller than one event', () => {
+    expect(loadConfig({})).toMatchObject({ envelopeMaxEvents: 1_000, envelopeMaxBytes: 1_048_576 });
+    expect(loadConfig({ QRAFT_ENVELOPE_MAX_EVENTS: '50', QRAFT_ENVELOPE_MAX_BYTES: '262144' })).toMatchObject({ envelopeMaxEvents: 50, envelopeMaxBytes: 262_144 });
+    expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_BYTES: '4096', QRAFT_EVENT_MAX_BYTES: '8192' })).toThrow(/QRAFT_ENVELOPE_MAX_BYTES \(4096\) must not be below QRAFT_EVENT_MAX_BYTES/);
+    expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_EVENTS: '0' })).toThrow(/QRAFT_ENVELOPE_MAX_EVENTS/);
+  });
 });

@@ -16,6 +16,10 @@ export interface AppConfig {
   readonly httpBodyLimitBytes: number;
   readonly eventMaxBytes: number;
   readonly publishBatchMax: number;
+  /** Events per batch envelope (`qraft.batch.>`), consumed and published. */
+  readonly envelopeMaxEvents: number;
+  /** Bytes per batch envelope. */
+  readonly envelopeMaxBytes: number;
   readonly batchMaxSize: number;
   readonly batchMaxWaitMs: number;
   readonly queryMaxLimit: number;
@@ -116,6 +120,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     httpBodyLimitBytes: int('QRAFT_HTTP_BODY_LIMIT_BYTES', 1_048_576, 1_024, 104_857_600),
     eventMaxBytes: int('QRAFT_EVENT_MAX_BYTES', 65_536, 256, 1_048_576),
     publishBatchMax: int('QRAFT_PUBLISH_BATCH_MAX', 1_000, 1, 100_000),
+    envelopeMaxEvents: int('QRAFT_ENVELOPE_MAX_EVENTS', 1_000, 1, 100_000),
+    envelopeMaxBytes: int('QRAFT_ENVELOPE_MAX_BYTES', 1_048_576, 1_024, 67_108_864),
     batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 5_000, 1, 100_000),
     batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),
     queryMaxLimit: int('QRAFT_QUERY_MAX_LIMIT', 1_000, 1, 100_000),
@@ -129,6 +135,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   }
   if (config.eventMaxBytes > config.httpBodyLimitBytes) {
     problems.push(`QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}) must not exceed QRAFT_HTTP_BODY_LIMIT_BYTES (${config.httpBodyLimitBytes})`);
+  }
+  if (config.envelopeMaxBytes < config.eventMaxBytes) {
+    problems.push(`QRAFT_ENVELOPE_MAX_BYTES (${config.envelopeMaxBytes}) must not be below QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}), or a valid event fits in no envelope`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

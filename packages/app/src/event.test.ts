@@ -1,4 +1,6 @@
-import { decodeEvent, validateEvent } from './event';
+import { decodeEnvelope, decodeEvent, validateEvent } from './event';
+import { envelopeChunks } from './http-server';
+import { envelopeMsgId } from './nats-bus';
 
 const good = { id: 'e-1', type: 'order.created', source: 'shop', timestamp: '2025-01-31T12:00:00.000Z', payload: { total: 3 } };
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
@@ -44,5 +46,42 @@ describe('event validation', () => {
   it('accepts emoji, right-to-left text, combining characters and SQL-looking strings anywhere text is free', () => {
     const text = "👩🏽‍💻 שלום e\u0301 '; DROP TABLE qraft.events; --";
     expect(validateEvent({ ...good, source: text, payload: { [text]: text, nested: [{ deep: text }] } }).ok).toBe(true);
+  });
+});
+
+describe('batch envelopes', () => {
+  const limits = { maxEvents: 3, maxBytes: 2_000, eventMaxBytes: 300 };
+
+  it('returns the valid events and lists each invalid one with its index, reason and body', () => {
+    const result = decodeEnvelope(bytes([good, { ...good, id: '' }, { ...good, id: 'e-2', payload: { blob: 'x'.repeat(400) } }]), limits);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.count).toBe(3);
+    expect(result.events).toEqual([good]);
+    expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([[1, 'invalid_event'], [2, 'too_large']]);
+    expect(JSON.parse(result.rejected[0]!.body)).toEqual({ ...good, id: '' });
+  });
+
+  it('refuses the whole message when it is not a non-empty JSON array within the limits', () => {
+    const whole = (data: Uint8Array) => {
+      const r = decodeEnvelope(data, limits);
+      return r.ok ? 'ok' : r.reason;
+    };
+    expect(whole(bytes('[{'))).toBe('invalid_json');
+    expect(whole(bytes(good))).toBe('invalid_event');
+    expect(whole(bytes([]))).toBe('invalid_event');
+    expect(whole(bytes([good, good, good, good]))).toBe('too_large');
+    expect(whole(bytes([{ ...good, payload: { blob: 'x'.repeat(2_000) } }]))).toBe('too_large');
+  });
+
+  it('names an envelope by its sorted ids and splits an array into envelopes within the limits', () => {
+    const a = { ...good, id: 'a' };
+    const b = { ...good, id: 'b' };
+    expect(envelopeMsgId([a, b])).toBe(envelopeMsgId([b, a]));
+    expect(envelopeMsgId([a, b])).not.toBe(envelopeMsgId([a]));
+    expect(envelopeChunks(['12', '34', '56', '78', '90'], 2, 100)).toEqual([{ start: 0, count: 2 }, { start: 2, count: 2 }, { start: 4, count: 1 }]);
+    // [12,34] is 7 bytes: a limit of 7 holds two, 6 holds one.
+    expect(envelopeChunks(['12', '34'], 10, 7)).toEqual([{ start: 0, count: 2 }]);
+    expect(envelopeChunks(['12', '34'], 10, 6)).toEqual([{ start: 0, count: 1 }, { start: 1, count: 1 }]);
   });
 });

@@ -124,3 +124,84 @@ export function decodeEvent(data: Uint8Array, maxBytes: number): Validation {
   }
   return validateEvent(value);
 }
+
+/** Subjects of batch envelopes: a JSON array of events per NATS message. */
+export const ENVELOPE_SUBJECT_PREFIX = 'qraft.batch.';
+
+export function isEnvelopeSubject(subject: string): boolean {
+  return subject.startsWith(ENVELOPE_SUBJECT_PREFIX);
+}
+
+export interface EnvelopeLimits {
+  /** QRAFT_ENVELOPE_MAX_EVENTS */
+  readonly maxEvents: number;
+  /** QRAFT_ENVELOPE_MAX_BYTES */
+  readonly maxBytes: number;
+  /** QRAFT_EVENT_MAX_BYTES: each event in the envelope, serialised on its own. */
+  readonly eventMaxBytes: number;
+}
+
+/** One event of an envelope that is refused on its own; `body` is the element serialised as JSON. */
+export interface EnvelopeReject {
+  readonly index: number;
+  readonly reason: RejectReason;
+  readonly detail: string;
+  readonly body: string;
+}
+
+export type EnvelopeDecoding =
+  /** The whole message is refused (dead-lettered as it is). */
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string }
+  | { readonly ok: true; readonly count: number; readonly events: readonly QraftEvent[]; readonly rejected: readonly EnvelopeReject[] };
+
+/**
+ * Decodes a batch envelope as read from NATS (`qraft.batch.<anything>`): a JSON array of 1 to `maxEvents` complete
+ * events, at most `maxBytes` in all. Each element is validated on its own, exactly as a single-event message is
+ * (plus the per-event size limit on its serialised form); the valid ones are returned, the others are listed
+ * for dead-lettering one by one.
+ */
+export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): EnvelopeDecoding {
+  if (data.byteLength > limits.maxBytes) {
+    return { ok: false, reason: 'too_large', detail: `envelope is ${data.byteLength} bytes; the limit is ${limits.maxBytes} (QRAFT_ENVELOPE_MAX_BYTES)` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: `body is not JSON: ${(error as Error).message}` };
+  }
+  if (!Array.isArray(value)) {
+    return { ok: false, reason: 'invalid_event', detail: 'an envelope (qraft.batch.>) must be a JSON array of events; publish a single event on qraft.events.<type>' };
+  }
+  if (value.length === 0) return { ok: false, reason: 'invalid_event', detail: 'the envelope is an empty array; it must hold at least one event' };
+  if (value.length > limits.maxEvents) {
+    return { ok: false, reason: 'too_large', detail: `envelope holds ${value.length} events; the limit is ${limits.maxEvents} (QRAFT_ENVELOPE_MAX_EVENTS) — split it` };
+  }
+  const events: QraftEvent[] = [];
+  const rejected: EnvelopeReject[] = [];
+  // No element can be larger than the whole envelope: below the per-event limit, sizing each one is skipped.
+  const sizeEach = data.byteLength > limits.eventMaxBytes;
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    const result = validateEvent(item);
+    if (!result.ok) {
+      rejected.push({ index, reason: result.reason, detail: result.detail, body: JSON.stringify(item) ?? 'null' });
+      continue;
+    }
+    if (sizeEach) {
+      const body = JSON.stringify(item);
+      const bytes = Buffer.byteLength(body);
+      if (bytes > limits.eventMaxBytes) {
+        rejected.push({ index, reason: 'too_large', detail: `event is ${bytes} bytes; the limit is ${limits.eventMaxBytes} (QRAFT_EVENT_MAX_BYTES)`, body });
+        continue;
+      }
+    }
+    events.push(result.event);
+  }
+  return { ok: true, count: value.length, events, rejected };
+}
+
+/** Where an envelope's events are published: one subject for every envelope of a producer is fine. */
+export function envelopeSubject(producer: string): string {
+  return `${ENVELOPE_SUBJECT_PREFIX}${producer}`;
+}

@@ -18,6 +18,9 @@ export interface HttpServerOptions {
   readonly bodyLimitBytes: number;
   readonly eventMaxBytes: number;
   readonly publishBatchMax: number;
+  /** An array request is published as envelopes of at most this many events and bytes. */
+  readonly envelopeMaxEvents: number;
+  readonly envelopeMaxBytes: number;
   readonly queryMaxLimit: number;
   readonly queryMaxRangeMs: number;
   readonly now?: () => number;
@@ -62,6 +65,28 @@ function decodeCursor(value: string | undefined): PageCursor | undefined {
 
 function storeUnavailable(error: unknown): HttpError {
   return new HttpError(503, 'clickhouse_unavailable', `ClickHouse did not answer (${(error as Error).message}); retry shortly — see /readyz`);
+}
+
+/**
+ * Splits serialised events, in order, into runs that each fit one envelope: at most `maxEvents` events and
+ * `maxBytes` bytes as a JSON array (`[a,b,…]`).
+ */
+export function envelopeChunks(serialised: readonly string[], maxEvents: number, maxBytes: number): Array<{ start: number; count: number }> {
+  const chunks: Array<{ start: number; count: number }> = [];
+  let start = 0;
+  let bytes = 2;
+  for (let i = 0; i < serialised.length; i++) {
+    const size = Buffer.byteLength(serialised[i]!) + (i > start ? 1 : 0);
+    if (i > start && (i - start >= maxEvents || bytes + size > maxBytes)) {
+      chunks.push({ start, count: i - start });
+      start = i;
+      bytes = 2 + Buffer.byteLength(serialised[i]!);
+    } else {
+      bytes += size;
+    }
+  }
+  if (serialised.length > start) chunks.push({ start, count: serialised.length - start });
+  return chunks;
 }
 
 /** The HTTP API: events in and out, patterns, health, readiness and metrics. */
@@ -125,6 +150,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       throw new HttpError(413, 'batch_too_large', `${items.length} events in one request; the limit is ${options.publishBatchMax} (QRAFT_PUBLISH_BATCH_MAX) — split the batch`);
     }
     const events: QraftEvent[] = [];
+    const serialised: string[] = [];
     const problems: Array<{ index: number; reason: string; detail: string }> = [];
     items.forEach((item, index) => {
       const result = validateEvent(item, { fill: true, now: () => new Date(now()) });
@@ -132,12 +158,14 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
         problems.push({ index, reason: result.reason, detail: result.detail });
         return;
       }
-      const bytes = Buffer.byteLength(JSON.stringify(result.event));
+      const json = JSON.stringify(result.event);
+      const bytes = Buffer.byteLength(json);
       if (bytes > options.eventMaxBytes) {
         problems.push({ index, reason: 'too_large', detail: `event is ${bytes} bytes; the limit is ${options.eventMaxBytes} (QRAFT_EVENT_MAX_BYTES)` });
         return;
       }
       events.push(result.event);
+      serialised.push(json);
     });
     if (problems.length > 0) {
       for (const p of problems) options.metrics.eventsRejected.inc({ reason: p.reason });
@@ -150,8 +178,21 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       throw new HttpError(503, 'nats_unavailable', 'the app is not connected to NATS yet; retry shortly — see /readyz');
     }
     try {
-      const acks = await bus.publishEvents(events);
-      options.metrics.eventsPublished.inc(acks.filter((a) => !a.duplicate).length);
+      if (Array.isArray(body)) {
+        // An array is one envelope (more only past the envelope limits; a lone event stays a plain message).
+        const chunks = envelopeChunks(serialised, options.envelopeMaxEvents, options.envelopeMaxBytes);
+        const singles = chunks.filter((c) => c.count === 1).map((c) => events[c.start]!);
+        const envelopes = chunks
+          .filter((c) => c.count > 1)
+          .map((c) => ({ events: events.slice(c.start, c.start + c.count), data: `[${serialised.slice(c.start, c.start + c.count).join(',')}]` }));
+        const [singleAcks, envelopeAcks] = await Promise.all([singles.length > 0 ? bus.publishEvents(singles) : [], envelopes.length > 0 ? bus.publishEnvelopes(envelopes) : []]);
+        const stored = envelopeAcks.flatMap((a, i) => (a.duplicate ? [] : [envelopes[i]!.events.length]));
+        options.metrics.envelopesPublished.inc(stored.length);
+        options.metrics.eventsPublished.inc(singleAcks.filter((a) => !a.duplicate).length + stored.reduce((a, b) => a + b, 0));
+      } else {
+        const acks = await bus.publishEvents(events);
+        options.metrics.eventsPublished.inc(acks.filter((a) => !a.duplicate).length);
+      }
     } catch (error) {
       reply.header('retry-after', '5');
       throw new HttpError(503, 'nats_unavailable', `JetStream did not store the events (${(error as Error).message}); nothing is lost by retrying the same request — ids dedupe`);

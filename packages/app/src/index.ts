@@ -1,15 +1,15 @@
 export { ConfigError, loadConfig, type AppConfig } from './config';
-export { decodeEvent, eventSubject, validateEvent, type QraftEvent, type RejectReason, type Validation } from './event';
+export { decodeEnvelope, decodeEvent, ENVELOPE_SUBJECT_PREFIX, envelopeSubject, eventSubject, isEnvelopeSubject, validateEvent, type EnvelopeDecoding, type EnvelopeLimits, type EnvelopeReject, type QraftEvent, type RejectReason, type Validation } from './event';
 export { createClickHouseClient, EventStore, type EventPage, type EventQuery, type PageCursor, type Pattern, type PatternWithCount } from './event-store';
 export { HttpError } from './http-error';
-export { buildHttpServer, type HttpServerOptions } from './http-server';
+export { buildHttpServer, envelopeChunks, type HttpServerOptions } from './http-server';
 export { Ingestor, type IngestorOptions } from './ingestor';
 export { JetStreamPublisher, PublishError, type PublishAck, type PublishItem } from './jetstream-publisher';
 export { createLogger, silentLogger, type Logger } from './logger';
 export { main, type MainDeps } from './main';
 export { AppMetrics } from './metrics';
 export { migrate, missingTables, MIGRATIONS, SCHEMA_VERSION, SEED_PATTERNS, type Migration, type MigrationResult } from './migrations';
-export { DEAD_LETTER_STREAM, deadLetterSubject, EVENTS_SUBJECTS, NatsBus, type NatsBusOptions } from './nats-bus';
+export { DEAD_LETTER_STREAM, deadLetterSubject, ENVELOPE_CONSUMER_SUFFIX, ENVELOPE_SUBJECTS, envelopeMsgId, EVENTS_SUBJECTS, HTTP_ENVELOPE_SUBJECT, NatsBus, type EnvelopePosition, type NatsBusOptions } from './nats-bus';
 export { QraftApp } from './qraft-app';
 export { appCheck } from './readiness';
 export { retryUntilDone, type RetryOptions } from './retry';

@@ -20,6 +20,22 @@ export class AppMetrics {
     help: 'Events accepted by POST /events and stored in JetStream.',
     registers: [this.registry],
   });
+  readonly envelopesIngested = new Counter({
+    name: 'qraft_envelopes_ingested_total',
+    help: 'Batch envelopes (qraft.batch.>) acknowledged after all their valid events were written to ClickHouse and their invalid ones dead-lettered (redeliveries included).',
+    registers: [this.registry],
+  });
+  readonly envelopesRejected = new Counter<'reason'>({
+    name: 'qraft_envelopes_rejected_total',
+    help: 'Batch envelopes dead-lettered whole, by reason (not JSON, not an array, too many events or bytes); their events are not counted in qraft_events_rejected_total.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly envelopesPublished = new Counter({
+    name: 'qraft_envelopes_published_total',
+    help: 'Batch envelopes stored in JetStream by POST /events (an array request).',
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'qraft_batch_size',
     help: 'Events per ClickHouse insert batch.',
@@ -50,7 +66,10 @@ export class AppMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    for (const reason of ['too_large', 'invalid_json', 'invalid_event'] satisfies RejectReason[]) this.eventsRejected.inc({ reason }, 0);
+    for (const reason of ['too_large', 'invalid_json', 'invalid_event'] satisfies RejectReason[]) {
+      this.eventsRejected.inc({ reason }, 0);
+      this.envelopesRejected.inc({ reason }, 0);
+    }
     this.natsConnected.set(0);
     this.clickhouseConnected.set(0);
   }

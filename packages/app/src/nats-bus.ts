@@ -1,11 +1,18 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type Consumer, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { eventSubject, type QraftEvent, type RejectReason } from './event';
+import { createHash } from 'node:crypto';
+import { envelopeSubject, eventSubject, type QraftEvent, type RejectReason } from './event';
 import { JetStreamPublisher } from './jetstream-publisher';
 import { retryUntilDone } from './retry';
 
 export const EVENTS_SUBJECTS = 'qraft.events.>';
+/** Batch envelopes: a JSON array of events per message, consumed by a durable consumer of their own. */
+export const ENVELOPE_SUBJECTS = 'qraft.batch.>';
+/** The envelope consumer's name is the event consumer's plus this. */
+export const ENVELOPE_CONSUMER_SUFFIX = '-batch';
+/** Subject of the envelopes `POST /events` publishes. */
+export const HTTP_ENVELOPE_SUBJECT = envelopeSubject('http');
 export const DEAD_LETTER_STREAM = 'QRAFT_DEADLETTER';
 export const DEAD_LETTER_SUBJECTS = 'qraft.deadletter.>';
 /** Dead letters wait a week for someone to look at them. */
@@ -30,6 +37,22 @@ export interface NatsBusOptions {
 
 export function deadLetterSubject(reason: RejectReason): string {
   return `qraft.deadletter.${reason}`;
+}
+
+/**
+ * `Nats-Msg-Id` of an envelope: a hash of its sorted event ids, so the same events published again (a retried
+ * request) are dropped by JetStream's duplicate window whatever their order.
+ */
+export function envelopeMsgId(events: readonly QraftEvent[]): string {
+  const hash = createHash('sha256');
+  for (const id of events.map((e) => e.id).sort()) hash.update(id).update('\n');
+  return `env-${hash.digest('hex').slice(0, 40)}`;
+}
+
+/** Where one event of an envelope came from, for its dead letter. */
+export interface EnvelopePosition {
+  readonly streamSequence: number;
+  readonly index: number;
 }
 
 /** The app's NATS side: one connection, the JetStream streams, the durable pull consumer, publishing. */
@@ -78,7 +101,7 @@ export class NatsBus {
     const o = this.options;
     await this.ensureStream({
       name: o.streamName,
-      subjects: [EVENTS_SUBJECTS],
+      subjects: [EVENTS_SUBJECTS, ENVELOPE_SUBJECTS],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       duplicate_window: o.duplicateWindowMs * NANOS_PER_MS,
@@ -90,17 +113,27 @@ export class NatsBus {
       retention: RetentionPolicy.Limits,
       max_age: DEAD_LETTER_MAX_AGE_MS * NANOS_PER_MS,
     });
+    await this.ensureConsumer(o.consumerName, EVENTS_SUBJECTS);
+    await this.ensureConsumer(this.envelopeConsumerName, ENVELOPE_SUBJECTS);
+  }
+
+  get envelopeConsumerName(): string {
+    return `${this.options.consumerName}${ENVELOPE_CONSUMER_SUFFIX}`;
+  }
+
+  private async ensureConsumer(name: string, filterSubject: string): Promise<void> {
+    const o = this.options;
     const consumer = {
-      durable_name: o.consumerName,
+      durable_name: name,
       ack_policy: AckPolicy.Explicit,
       ack_wait: o.ackWaitMs * NANOS_PER_MS,
       max_ack_pending: o.maxAckPending,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: EVENTS_SUBJECTS,
+      filter_subject: filterSubject,
     };
-    const existing = await this.jsm.consumers.info(o.streamName, o.consumerName).catch(() => undefined);
+    const existing = await this.jsm.consumers.info(o.streamName, name).catch(() => undefined);
     if (existing) {
-      await this.jsm.consumers.update(o.streamName, o.consumerName, { ack_wait: consumer.ack_wait, max_ack_pending: consumer.max_ack_pending });
+      await this.jsm.consumers.update(o.streamName, name, { ack_wait: consumer.ack_wait, max_ack_pending: consumer.max_ack_pending });
     } else {
       await this.jsm.consumers.add(o.streamName, consumer);
     }
@@ -120,16 +153,29 @@ export class NatsBus {
     } catch (error) {
       return `stream ${o.streamName} is not available: ${(error as Error).message}`;
     }
-    try {
-      await this.jsm.consumers.info(o.streamName, o.consumerName);
-    } catch (error) {
-      return `consumer ${o.consumerName} on ${o.streamName} is not available: ${(error as Error).message}`;
+    for (const name of [o.consumerName, this.envelopeConsumerName]) {
+      try {
+        await this.jsm.consumers.info(o.streamName, name);
+      } catch (error) {
+        return `consumer ${name} on ${o.streamName} is not available: ${(error as Error).message}`;
+      }
     }
     return undefined;
   }
 
+  /** The durable consumer of single-event messages (`qraft.events.>`). */
   consumer(): Promise<Consumer> {
     return this.js.consumers.get(this.options.streamName, this.options.consumerName);
+  }
+
+  /** The durable consumer of envelopes (`qraft.batch.>`). */
+  envelopeConsumer(): Promise<Consumer> {
+    return this.js.consumers.get(this.options.streamName, this.envelopeConsumerName);
+  }
+
+  /** The largest message the server takes (its `max_payload`), or 1 MiB when it did not say. */
+  get maxPayload(): number {
+    return this.connection.info?.max_payload ?? 1_048_576;
   }
 
   /** Stores one event in JetStream; its id is the message id, so a repeated publish inside the window is dropped. */
@@ -147,13 +193,32 @@ export class NatsBus {
     return acks.map((a) => ({ duplicate: a.duplicate }));
   }
 
-  /** Stores a refused message on `qraft.deadletter.<reason>` with the reason in headers and the original body. */
-  async deadLetter(reason: RejectReason, detail: string, subject: string, data: Uint8Array): Promise<void> {
+  /**
+   * Stores the events as envelopes on `subject` (one message each; `Nats-Msg-Id` from envelopeMsgId), pipelined;
+   * resolves once every envelope is acknowledged, rejects if any is not — retrying the same envelopes is then safe.
+   */
+  async publishEnvelopes(envelopes: ReadonlyArray<{ readonly events: readonly QraftEvent[]; readonly data: string }>, subject = HTTP_ENVELOPE_SUBJECT): Promise<Array<{ duplicate: boolean }>> {
+    const acks = await this.publisher.publishAll(envelopes.map((e) => ({ subject, data: e.data, msgId: envelopeMsgId(e.events) })));
+    return acks.map((a) => ({ duplicate: a.duplicate }));
+  }
+
+  /**
+   * Stores a refused message on `qraft.deadletter.<reason>` with the reason in headers and the original body.
+   * For one event of an envelope, `envelope` adds `Qraft-Envelope-Index` and `Qraft-Envelope-Seq` and a
+   * `Nats-Msg-Id`, so a redelivered envelope does not dead-letter the same event twice inside the window.
+   */
+  async deadLetter(reason: RejectReason, detail: string, subject: string, data: Uint8Array | string, envelope?: EnvelopePosition): Promise<void> {
     const h = headers();
     h.set('Qraft-Reason', reason);
     h.set('Qraft-Detail', detail.slice(0, 1_000).replace(/[\r\n]+/g, ' '));
     h.set('Qraft-Original-Subject', subject);
-    await this.js.publish(deadLetterSubject(reason), data, { headers: h });
+    let msgID: string | undefined;
+    if (envelope) {
+      h.set('Qraft-Envelope-Index', String(envelope.index));
+      h.set('Qraft-Envelope-Seq', String(envelope.streamSequence));
+      msgID = `dl-${this.options.streamName}-${envelope.streamSequence}-${envelope.index}`;
+    }
+    await this.js.publish(deadLetterSubject(reason), data, { headers: h, msgID });
   }
 
   async drain(): Promise<void> {

@@ -7,7 +7,7 @@ import { buildHttpServer } from './http-server';
 import { Ingestor } from './ingestor';
 import { AppMetrics } from './metrics';
 import { migrate, missingTables } from './migrations';
-import { NatsBus } from './nats-bus';
+import { ENVELOPE_CONSUMER_SUFFIX, NatsBus } from './nats-bus';
 import { appCheck } from './readiness';
 import { retryUntilDone } from './retry';
 
@@ -50,6 +50,8 @@ export class QraftApp {
       bodyLimitBytes: config.httpBodyLimitBytes,
       eventMaxBytes: config.eventMaxBytes,
       publishBatchMax: config.publishBatchMax,
+      envelopeMaxEvents: config.envelopeMaxEvents,
+      envelopeMaxBytes: config.envelopeMaxBytes,
       queryMaxLimit: config.queryMaxLimit,
       queryMaxRangeMs: config.queryMaxRangeMs,
     });
@@ -70,6 +72,8 @@ export class QraftApp {
           batchMaxSize: this.config.batchMaxSize,
           batchMaxWaitMs: this.config.batchMaxWaitMs,
           eventMaxBytes: this.config.eventMaxBytes,
+          envelopeMaxEvents: this.config.envelopeMaxEvents,
+          envelopeMaxBytes: this.config.envelopeMaxBytes,
           ackWaitMs: this.config.ackWaitMs,
         });
         this.ingestor.start();
@@ -166,7 +170,7 @@ export class QraftApp {
       appCheck('nats-topology', async () => {
         if (!this.bus || !this.natsConnected) return `the app is not connected to NATS at ${c.natsUrl}: ${this.natsStatus}`;
         return this.bus.topologyProblem();
-      }, `stream ${c.streamName} and durable consumer ${c.consumerName} present`),
+      }, `stream ${c.streamName} and durable consumers ${c.consumerName}, ${c.consumerName}${ENVELOPE_CONSUMER_SUFFIX} present`),
       appCheck('schema', async () => {
         if (!this.schemaReady) return `ClickHouse at ${c.clickhouseUrl} ${this.clickhouseStatus}`;
         const missing = await missingTables(this.store.client, c.clickhouseDatabase);

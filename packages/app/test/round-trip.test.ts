@@ -1,6 +1,7 @@
-import { jetstream } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
-import { getJson, makeEvents, natsClient, postJson, runApp, testEnv } from './harness';
+import { envelopeMsgId } from '../src/nats-bus';
+import { consumerInfo, getJson, makeEvents, natsClient, postJson, runApp, testEnv } from './harness';
 
 const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
 const describeServers = missing.length === 0 ? describe : describe.skip;
@@ -122,5 +123,74 @@ describeServers('app round trip against real NATS and ClickHouse', () => {
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toContain('qraft_events_rejected_total{reason="invalid_json"} 1');
     expect(metrics).toContain('qraft_events_rejected_total{reason="too_large"} 1');
+  });
+  it('publishes an array POST as one envelope whose retry dedupes, and ingests envelopes published straight to qraft.batch.>', async () => {
+    await using nats = await startNats();
+    await using ch = await startClickHouse();
+    await using running = await runApp(testEnv(nats, ch, { QRAFT_ENVELOPE_MAX_EVENTS: '40' }));
+    await using nc = await natsClient(nats.url);
+    const jsm = await jetstreamManager(nc);
+    const stored = async () => (await jsm.streams.info('QRAFT_EVENTS')).state.messages;
+
+    const batch = makeEvents(30, 'env-http');
+    expect(await postJson(`${running.url}/events`, batch)).toEqual({ status: 202, json: { ids: batch.map((e) => e['id']) } });
+    expect(await stored()).toBe(1);
+    const message = await jsm.streams.getMessage('QRAFT_EVENTS', { seq: 1 });
+    expect(message?.subject).toBe('qraft.batch.http');
+    expect(message?.header.get('Nats-Msg-Id')).toBe(envelopeMsgId(batch.map((e) => ({ ...e, id: String(e['id']) }) as never)));
+    expect(JSON.parse(message!.string())).toEqual(batch);
+
+    // The same request again, and the same events in another order: duplicates of the stored envelope.
+    expect((await postJson(`${running.url}/events`, batch)).status).toBe(202);
+    expect((await postJson(`${running.url}/events`, [...batch].reverse())).status).toBe(202);
+    expect(await stored()).toBe(1);
+
+    // Past QRAFT_ENVELOPE_MAX_EVENTS a request becomes several envelopes; an array of one stays a plain message.
+    const big = makeEvents(100, 'env-split');
+    expect((await postJson(`${running.url}/events`, big)).status).toBe(202);
+    const lone = makeEvents(1, 'env-lone', 'user.signed_up');
+    expect((await postJson(`${running.url}/events`, lone)).status).toBe(202);
+    expect(await stored()).toBe(1 + 3 + 1);
+    expect((await jsm.streams.getMessage('QRAFT_EVENTS', { seq: 5 }))?.subject).toBe('qraft.events.user.signed_up');
+
+    // Straight to NATS: an envelope of another producer, published twice under one msg id and once more without.
+    const direct = makeEvents(20, 'env-nats', 'order.paid');
+    const js = jetstream(nc);
+    await js.publish('qraft.batch.billing', JSON.stringify(direct), { msgID: 'billing-1' });
+    expect((await js.publish('qraft.batch.billing', JSON.stringify(direct), { msgID: 'billing-1' })).duplicate).toBe(true);
+    await js.publish('qraft.batch.billing', JSON.stringify(direct));
+
+    await waitFor('all 151 events visible once', async () => (await running.app.store.countEvents()) === 151);
+    await waitFor('every envelope acknowledged', async () => {
+      const info = await consumerInfo(nc, 'QRAFT_EVENTS', 'qraft-app-batch');
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const paid = (await getJson(`${running.url}/events?type=order.paid&from=${from}&limit=1000`)).json['events'] as unknown[];
+    expect(paid).toEqual([...direct].reverse());
+
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('qraft_envelopes_published_total 4');
+    expect(metrics).toContain('qraft_events_published_total 131');
+    expect(metrics).toContain('qraft_envelopes_ingested_total 6');
+    // Per event: the re-sent envelope's 20 events were inserted twice (ClickHouse dedupes them, FINAL hides it).
+    expect(metrics).toContain('qraft_events_ingested_total 171');
+  });
+
+  it('adds qraft.batch.> to a QRAFT_EVENTS stream created before envelopes existed, keeping its messages and consumer', async () => {
+    await using nats = await startNats();
+    await using ch = await startClickHouse();
+    await using nc = await natsClient(nats.url);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'QRAFT_EVENTS', subjects: ['qraft.events.>'], storage: StorageType.File, retention: RetentionPolicy.Limits });
+    await jsm.consumers.add('QRAFT_EVENTS', { durable_name: 'qraft-app', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: 'qraft.events.>' });
+    const old = makeEvents(5, 'old-stream');
+    for (const e of old) await jetstream(nc).publish('qraft.events.order.created', JSON.stringify(e));
+
+    await using running = await runApp(testEnv(nats, ch));
+    expect((await jsm.streams.info('QRAFT_EVENTS')).config.subjects).toEqual(['qraft.events.>', 'qraft.batch.>']);
+    expect((await postJson(`${running.url}/events`, makeEvents(10, 'new-stream'))).status).toBe(202);
+    await waitFor('old single events and the new envelope stored', async () => (await running.app.store.countEvents()) === 15);
+    expect((await getJson(`${running.url}/readyz`)).status).toBe(200);
   });
 });
