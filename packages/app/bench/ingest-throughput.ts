@@ -3,13 +3,15 @@
  * ClickHouse, beside a baseline in the same run — the same rows inserted straight into ClickHouse with the
  * client's batch insert. Real servers from @qraft/testkit; the app runs in this process.
  *
- * Three timings besides the baseline:
- * - end-to-end: from the first publish until all N are visible, the app consuming while the events are published;
- * - publish-only: the same N published into a fresh stream with the app stopped (JetStream's acked, file-stored
- *   publish on its own);
+ * Timings besides the baseline:
+ * - end-to-end: from the first publish until all N are visible, the app consuming while the events are published —
+ *   with batch envelopes of `--envelope` events per message (`qraft.batch.bench`, default 1 000), and again with
+ *   one message per event (`qraft.events.<type>`) for comparison;
+ * - publish-only: the same N published (as envelopes, or one per event with `--envelope 1`) into a fresh stream with
+ *   the app stopped (JetStream's acked, file-stored publish on its own);
  * - ingest-only: the app started on that full stream, until all N are visible (the app's own part).
  *
- *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--publisher async|js] [--producer worker|inline] [--json]
+ *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--envelope 1000] [--publisher async|js] [--producer worker|inline] [--json]
  *
  * The producer runs in a worker thread by default (its own event loop, as a separate producer would; the
  * process still has the 2 cores to share with nats-server and clickhouse-server); `--producer inline` runs it on
@@ -24,11 +26,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadConfig, type AppConfig } from '../src/config';
-import { eventSubject, type QraftEvent } from '../src/event';
+import { envelopeSubject, eventSubject, type QraftEvent } from '../src/event';
 import { createClickHouseClient, EventStore } from '../src/event-store';
 import { JetStreamPublisher } from '../src/jetstream-publisher';
 import { silentLogger } from '../src/logger';
 import { migrate } from '../src/migrations';
+import { envelopeMsgId } from '../src/nats-bus';
 import { QraftApp } from '../src/qraft-app';
 import { sqlDateTime } from '../src/sql';
 
@@ -39,10 +42,14 @@ export type ProducerPlace = 'worker' | 'inline';
 export interface BenchResult {
   readonly events: number;
   readonly batchSize: number;
+  /** Events per NATS message in `pipeline`, publish-only and ingest-only (1: one message per event). */
+  readonly envelope: number;
   readonly publisher: PublisherKind;
   readonly producer: ProducerPlace;
   /** From the first publish until all N are visible, the app consuming meanwhile. */
-  readonly pipeline: { readonly seconds: number; readonly publishSeconds: number; readonly eventsPerSecond: number; readonly visible: number };
+  readonly pipeline: PipelineResult;
+  /** The same with one message per event (equal to `pipeline` when `envelope` is 1). */
+  readonly pipelinePerEvent: PipelineResult;
   /** JetStream's acked publish alone (fresh stream, app stopped). */
   readonly publishOnly: { readonly seconds: number; readonly eventsPerSecond: number };
   /** The app started on a stream already holding all N, until all are visible. */
@@ -52,7 +59,16 @@ export interface BenchResult {
   readonly directByFormat: Record<string, number>;
   /** pipeline / direct: the goal is >= 0.5. */
   readonly ratio: number;
+  readonly perEventRatio: number;
   readonly ingestOnlyRatio: number;
+}
+
+export interface PipelineResult {
+  readonly envelope: number;
+  readonly seconds: number;
+  readonly publishSeconds: number;
+  readonly eventsPerSecond: number;
+  readonly visible: number;
 }
 
 /** Rows inserted per call in the baseline: one big JSONEachRow insert per 100k rows is the client's fastest path. */
@@ -86,16 +102,28 @@ async function insertJsonEachRow(store: EventStore, rows: readonly QraftEvent[])
   });
 }
 
-/** Publishes every event (acked by JetStream, `Nats-Msg-Id` = id) as a producer would. */
-async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind: PublisherKind): Promise<void> {
+/**
+ * Publishes every event (acked by JetStream) as a producer would: one message per event (`Nats-Msg-Id` = id) when
+ * `envelope` is 1, else envelopes of `envelope` events on qraft.batch.bench (`Nats-Msg-Id` = hash of their ids).
+ */
+async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind: PublisherKind, envelope: number): Promise<void> {
+  const items: Array<{ subject: string; data: string; msgId: string }> = [];
+  if (envelope === 1) {
+    for (const e of rows) items.push({ subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id });
+  } else {
+    for (let i = 0; i < rows.length; i += envelope) {
+      const chunk = rows.slice(i, i + envelope);
+      items.push({ subject: envelopeSubject('bench'), data: JSON.stringify(chunk), msgId: envelopeMsgId(chunk) });
+    }
+  }
   if (kind === 'async') {
     const publisher = new JetStreamPublisher(nc, { window: PUBLISH_WINDOW.async, timeoutMs: 30_000 });
-    await publisher.publishAll(rows.map((e) => ({ subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id })));
+    await publisher.publishAll(items);
     return;
   }
   const js = jetstream(nc);
-  for (let i = 0; i < rows.length; i += PUBLISH_WINDOW.js) {
-    await Promise.all(rows.slice(i, i + PUBLISH_WINDOW.js).map((e) => js.publish(eventSubject(e.type), JSON.stringify(e), { msgID: e.id })));
+  for (let i = 0; i < items.length; i += PUBLISH_WINDOW.js) {
+    await Promise.all(items.slice(i, i + PUBLISH_WINDOW.js).map((m) => js.publish(m.subject, m.data, { msgID: m.msgId })));
   }
 }
 
@@ -106,12 +134,12 @@ interface Producer {
 }
 
 /** A producer connected to `url`, ready to publish `rows` — on this event loop or in a worker thread. */
-async function startProducer(url: string, rows: readonly QraftEvent[], kind: PublisherKind, place: ProducerPlace): Promise<Producer> {
+async function startProducer(url: string, rows: readonly QraftEvent[], kind: PublisherKind, place: ProducerPlace, envelope: number): Promise<Producer> {
   if (place === 'inline') {
     const nc = await connect({ servers: url });
-    return { run: () => publishAll(nc, rows, kind), close: () => nc.close() };
+    return { run: () => publishAll(nc, rows, kind, envelope), close: () => nc.close() };
   }
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { benchProducer: { url, rows, kind } } });
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { benchProducer: { url, rows, kind, envelope } } });
   const next = (): Promise<string> =>
     new Promise((resolve, reject) => {
       worker.once('message', (m: { state: string; error?: string }) => (m.error ? reject(new Error(`producer: ${m.error}`)) : resolve(m.state)));
@@ -131,10 +159,10 @@ async function startProducer(url: string, rows: readonly QraftEvent[], kind: Pub
 }
 
 /** The worker side of startProducer. */
-async function producerThread(data: { url: string; rows: QraftEvent[]; kind: PublisherKind }): Promise<void> {
+async function producerThread(data: { url: string; rows: QraftEvent[]; kind: PublisherKind; envelope: number }): Promise<void> {
   const nc = await connect({ servers: data.url });
   parentPort!.once('message', () => {
-    publishAll(nc, data.rows, data.kind).then(
+    publishAll(nc, data.rows, data.kind, data.envelope).then(
       () => parentPort!.postMessage({ state: 'done' }),
       (error: unknown) => parentPort!.postMessage({ state: 'failed', error: String(error) }),
     );
@@ -142,7 +170,7 @@ async function producerThread(data: { url: string; rows: QraftEvent[]; kind: Pub
   parentPort!.postMessage({ state: 'connected' });
 }
 
-function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number): AppConfig {
+function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number, envelope: number): AppConfig {
   return loadConfig({
     QRAFT_NATS_URL: nats.url,
     QRAFT_CLICKHOUSE_URL: ch.url,
@@ -152,6 +180,7 @@ function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: str
     QRAFT_HTTP_HOST: '127.0.0.1',
     QRAFT_HTTP_PORT: '0',
     QRAFT_BATCH_MAX_SIZE: String(batchSize),
+    QRAFT_ENVELOPE_MAX_EVENTS: String(Math.max(1_000, envelope)),
   });
 }
 
@@ -161,7 +190,27 @@ async function untilVisible(app: QraftApp, events: number): Promise<number> {
   return visible;
 }
 
-export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async', producer: ProducerPlace = 'worker'): Promise<BenchResult> {
+/** From the first publish until all N are visible, the app consuming while the producer publishes (fresh NATS). */
+async function endToEnd(ch: ClickHouseTestServer, rows: readonly QraftEvent[], database: string, batchSize: number, publisher: PublisherKind, producer: ProducerPlace, envelope: number): Promise<PipelineResult> {
+  await using nats = await startNats();
+  const app = new QraftApp(appConfig(nats, ch, database, batchSize, envelope), silentLogger());
+  await app.start();
+  await app.whenStarted();
+  const producing = await startProducer(nats.url, rows, publisher, producer, envelope);
+  try {
+    const p0 = performance.now();
+    await producing.run();
+    const publishSeconds = (performance.now() - p0) / 1000;
+    const visible = await untilVisible(app, rows.length);
+    const seconds = (performance.now() - p0) / 1000;
+    return { envelope, seconds: round(seconds), publishSeconds: round(publishSeconds), eventsPerSecond: Math.round(rows.length / seconds), visible };
+  } finally {
+    await producing.close();
+    await app.stop();
+  }
+}
+
+export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async', producer: ProducerPlace = 'worker', envelope = 1_000): Promise<BenchResult> {
   await using ch = await startClickHouse();
   const rows = makeBenchEvents(events);
 
@@ -184,37 +233,21 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
   const best = baselines.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
 
   // End-to-end: publish into JetStream while the app batches into ClickHouse; done when all are visible.
-  let pipeline: BenchResult['pipeline'];
-  {
-    await using nats = await startNats();
-    const app = new QraftApp(appConfig(nats, ch, 'bench_pipeline', batchSize), silentLogger());
-    await app.start();
-    await app.whenStarted();
-    const producing = await startProducer(nats.url, rows, publisher, producer);
-    try {
-      const p0 = performance.now();
-      await producing.run();
-      const publishSeconds = (performance.now() - p0) / 1000;
-      const visible = await untilVisible(app, events);
-      const seconds = (performance.now() - p0) / 1000;
-      pipeline = { seconds: round(seconds), publishSeconds: round(publishSeconds), eventsPerSecond: Math.round(events / seconds), visible };
-    } finally {
-      await producing.close();
-      await app.stop();
-    }
-  }
+  // With envelopes, then one message per event (the figure before envelopes), each on a fresh NATS.
+  const pipeline = await endToEnd(ch, rows, 'bench_pipeline', batchSize, publisher, producer, envelope);
+  const pipelinePerEvent = envelope === 1 ? pipeline : await endToEnd(ch, rows, 'bench_pipeline_per_event', batchSize, publisher, producer, 1);
 
   // Publish-only, then ingest-only: the stream filled with the app stopped, then the app started on it.
   let publishOnly: BenchResult['publishOnly'];
   let ingestOnly: BenchResult['ingestOnly'];
   {
     await using nats = await startNats();
-    const config = appConfig(nats, ch, 'bench_ingest', batchSize);
+    const config = appConfig(nats, ch, 'bench_ingest', batchSize, envelope);
     const setup = new QraftApp(config, silentLogger()); // creates the stream, consumer and tables
     await setup.start();
     await setup.whenStarted();
     await setup.stop();
-    const producing = await startProducer(nats.url, rows, publisher, producer);
+    const producing = await startProducer(nats.url, rows, publisher, producer, envelope);
     const p0 = performance.now();
     await producing.run();
     const publishSeconds = (performance.now() - p0) / 1000;
@@ -233,21 +266,24 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
     }
   }
 
-  for (const visible of [pipeline.visible, ingestOnly.visible]) {
+  for (const visible of [pipeline.visible, pipelinePerEvent.visible, ingestOnly.visible]) {
     if (visible !== events) throw new Error(`${visible} events visible for ${events} published: duplicates are visible`);
   }
   const directRate = best.eventsPerSecond;
   return {
     events,
     batchSize,
+    envelope,
     publisher,
     producer,
     pipeline,
+    pipelinePerEvent,
     publishOnly,
     ingestOnly,
     direct: best,
     directByFormat: Object.fromEntries(baselines.map((b) => [b.format, b.eventsPerSecond])),
     ratio: round(pipeline.eventsPerSecond / directRate),
+    perEventRatio: round(pipelinePerEvent.eventsPerSecond / directRate),
     ingestOnlyRatio: round(ingestOnly.eventsPerSecond / directRate),
   };
 }
@@ -257,30 +293,35 @@ function round(value: number): number {
 }
 
 if (!isMainThread && (workerData as { benchProducer?: unknown } | null)?.benchProducer) {
-  void producerThread((workerData as { benchProducer: { url: string; rows: QraftEvent[]; kind: PublisherKind } }).benchProducer);
+  void producerThread((workerData as { benchProducer: { url: string; rows: QraftEvent[]; kind: PublisherKind; envelope: number } }).benchProducer);
 } else if (require.main === module) {
   const { values } = parseArgs({
-    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, json: { type: 'boolean', default: false } },
+    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, envelope: { type: 'string', default: '1000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, json: { type: 'boolean', default: false } },
   });
   const events = Number(values.events);
   const batch = Number(values.batch);
+  const envelope = Number(values.envelope);
   const publisher = values.publisher as PublisherKind;
   const producer = values.producer as ProducerPlace;
-  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1 || !['async', 'js'].includes(publisher) || !['worker', 'inline'].includes(producer)) {
-    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--publisher async|js] [--producer worker|inline] [--json]\n');
+  if (!Number.isInteger(events) || events < 1 || !Number.isInteger(batch) || batch < 1 || !Number.isInteger(envelope) || envelope < 1 || envelope > 100_000 || !['async', 'js'].includes(publisher) || !['worker', 'inline'].includes(producer)) {
+    process.stderr.write('usage: ingest-throughput.ts [--events N] [--batch N] [--envelope N (events per message, 1 = one message per event)] [--publisher async|js] [--producer worker|inline] [--json]\n');
     process.exit(2);
   }
-  runBench(events, batch, publisher, producer).then(
+  runBench(events, batch, publisher, producer, envelope).then(
     (r) => {
       if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
+        const per = (n: number) => (n === 1 ? 'one message per event' : `envelopes of ${n} events`);
         process.stdout.write(
           `events: ${r.events} (app batch ${r.batchSize}, publisher ${r.publisher}, producer ${r.producer === 'worker' ? 'in a worker thread' : "on the app's event loop"})\n` +
-            `end-to-end publish -> JetStream -> app -> ClickHouse: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
-            `publish-only into JetStream (acked, file store): ${r.publishOnly.eventsPerSecond} events/s (${r.publishOnly.seconds} s)\n` +
-            `ingest-only JetStream -> app -> ClickHouse: ${r.ingestOnly.eventsPerSecond} events/s (${r.ingestOnly.seconds} s; ${r.ingestOnly.visible} visible)\n` +
+            `end-to-end publish -> JetStream -> app -> ClickHouse, ${per(r.envelope)}: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
+            (r.envelope === 1
+              ? ''
+              : `end-to-end, ${per(1)}: ${r.pipelinePerEvent.eventsPerSecond} events/s (${r.pipelinePerEvent.seconds} s, of which publishing ${r.pipelinePerEvent.publishSeconds} s; ${r.pipelinePerEvent.visible} visible)\n`) +
+            `publish-only into JetStream (acked, file store, ${per(r.envelope)}): ${r.publishOnly.eventsPerSecond} events/s (${r.publishOnly.seconds} s)\n` +
+            `ingest-only JetStream -> app -> ClickHouse (${per(r.envelope)}): ${r.ingestOnly.eventsPerSecond} events/s (${r.ingestOnly.seconds} s; ${r.ingestOnly.visible} visible)\n` +
             `direct ClickHouse insert (${r.direct.insertChunk} rows/insert, ${r.direct.format}, the faster of ${Object.entries(r.directByFormat).map(([f, v]) => `${f} ${v}`).join(' / ')}): ${r.direct.eventsPerSecond} events/s (${r.direct.seconds} s)\n` +
-            `ratio end-to-end/direct: ${r.ratio} (goal >= 0.5); ingest-only/direct: ${r.ingestOnlyRatio}\n`,
+            `ratio end-to-end/direct: ${r.ratio} (goal >= 0.5)${r.envelope === 1 ? '' : `; one message per event: ${r.perEventRatio}`}; ingest-only/direct: ${r.ingestOnlyRatio}\n`,
         );
       }
       process.exit(0);
