@@ -1,7 +1,8 @@
 /**
- * Ceiling of an envelope design (not what the app does): 1 000 events per JetStream message, published acked,
- * consumed, validated, inserted as TabSeparated in batches of 5 000 and acked per envelope, in one process; beside
- * a direct insert of the same rows. Evidence for docs/benchmarks.md, not a benchmark of the app.
+ * Ceiling of an envelope design, measured before the app had batch envelopes (it has now: `ingest-throughput.ts
+ * --envelope N` measures the app's own): 1 000 events per JetStream message, published acked, consumed, validated,
+ * inserted as TabSeparated in batches of 5 000 and acked per envelope, in one process; beside a direct insert of the
+ * same rows. Evidence for docs/benchmarks.md, not a benchmark of the app.
  *
  *   pnpm --filter @qraft/app exec tsx bench/envelope-ceiling.ts [events-per-message]
  */
