@@ -5,7 +5,7 @@
  *
  *   tsx --conditions=@qraft/source infra/bench/up-time.ts [--engine docker|podman] [--runs 3] [--json]
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirectories } from '@qraft/config';
@@ -26,9 +26,14 @@ async function timeUp(handle: StackHandle, options: StackOptions): Promise<numbe
   return performance.now() - started;
 }
 
+/** Empties each service's data directory, keeping the directory (and its owner) and git's .gitkeep. */
 function wipeData(handle: StackHandle, options: StackOptions): void {
   for (const dir of dataDirectories(handle.model)) {
-    if (dir.kind === 'data') rmSync(join(options.workspaceRoot, dir.path), { recursive: true, force: true });
+    if (dir.kind !== 'data') continue;
+    const path = join(options.workspaceRoot, dir.path);
+    for (const entry of readdirSync(path)) {
+      if (entry !== '.gitkeep') rmSync(join(path, entry), { recursive: true, force: true });
+    }
   }
 }
 
