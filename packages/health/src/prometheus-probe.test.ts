@@ -17,10 +17,11 @@ describeWithServers()('probePrometheus against a real prometheus', () => {
   it('reports prometheus degraded listing each target that is down with its last scrape error', async () => {
     const closed = await freePort();
     await using prom = await startPrometheus({ targets: [`127.0.0.1:${closed}`] });
-    // Until the first scrape of the closed target it shows as "not scraped yet"; wait for the verdict.
+    // Until each target's first scrape it shows as "not scraped yet" (the self-scrape may come second);
+    // wait for both verdicts.
     const row = await retryUntil(
       () => probePrometheus({ url: prom.url }),
-      (r) => r.error?.includes('connection refused') === true,
+      (r) => r.error?.includes('connection refused') === true && r.detail === 'ready, 1/2 targets up',
       { timeoutMs: 30_000 },
     );
     expect(row.state).toBe('degraded');
