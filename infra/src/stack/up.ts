@@ -7,6 +7,7 @@ import { buildOfflineImages } from '../images/offline-image-set';
 import { createProgress, type Progress } from '../images/progress';
 import { detectRuntime, type Runtime } from '../runtime';
 import { composeStream, type ComposeTarget } from './compose';
+import { preferNetworkDns } from './podman-dns';
 import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { readinessChecks, type Credentials } from './readiness-checks';
 import { lastLogLines } from './last-log-lines';
@@ -105,6 +106,11 @@ export async function upStack(handle: StackHandle, options: StackOptions, progre
     throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
   }
   done();
+  if (handle.runtime.compose.engine === 'podman') {
+    const multi = Object.values(model.services).filter((s) => s.available && s.networks.length > 1).map((s) => s.containerName);
+    const changed = await preferNetworkDns(multi, `${model.project}_backend`);
+    if (changed.length > 0) progress.line(`podman DNS: backend's resolver first for ${changed.join(', ')} (see docs/docker-and-podman.md)`);
+  }
 
   const waited = progress.step('waiting until every service answers its own probe');
   const seen = new Map<string, string>();
