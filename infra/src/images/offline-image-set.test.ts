@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pollUntil } from '@qraft/verify';
 import { runCommand } from '../run-command';
 import type { EngineName } from './container-engine';
 import { buildOfflineImages, parseOfflineImageNames } from './offline-image-set';
@@ -41,19 +42,15 @@ async function runContainer(engine: EngineName, image: string, ports: readonly n
 
 /** Polls until the URL answers 200 or the time is up; only the timeout throws. */
 async function httpOk(url: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    try {
+  return pollUntil(
+    `${url} to answer 200`,
+    async () => {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return await res.text();
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    },
+    timeoutMs,
+  );
 }
 
 describe.each(['docker', 'podman'] as const)('offline image set on %s', (engine) => {

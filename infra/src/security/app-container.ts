@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { APP_IMAGE_TAG, type EngineName } from '../images';
+import { pollUntil } from '@qraft/verify';
 import { runCommand } from '../run-command';
 
 /** The hardening flags compose gives the app (read_only, cap_drop, no-new-privileges, tmpfs), as `run` options. */
@@ -32,19 +33,15 @@ export async function runAppContainer(engine: EngineName, flags: readonly string
 
 /** Polls until the URL answers 200; only the timeout throws. */
 export async function httpOk(url: string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no attempt';
-  while (Date.now() < deadline) {
-    try {
+  return pollUntil(
+    `${url} to answer 200`,
+    async () => {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return await res.text();
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    },
+    timeoutMs,
+  );
 }
 
 /** What a running container shows of its hardening, read from /proc inside it; one message per gap. */
