@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { pollUntil } from '@qraft/verify';
+import { httpOk } from '../security/app-container';
 import { runCommand } from '../run-command';
 import type { EngineName } from './container-engine';
 import { buildOfflineImages, parseOfflineImageNames } from './offline-image-set';
@@ -40,18 +40,6 @@ async function runContainer(engine: EngineName, image: string, ports: readonly n
   };
 }
 
-/** Polls until the URL answers 200 or the time is up; only the timeout throws. */
-async function httpOk(url: string, timeoutMs: number): Promise<string> {
-  return pollUntil(
-    `${url} to answer 200`,
-    async () => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return res.text();
-    },
-    timeoutMs,
-  );
-}
 
 describe.each(['docker', 'podman'] as const)('offline image set on %s', (engine) => {
   const it = itOnEngine(engine);

@@ -3,9 +3,10 @@
 // Logic lives in @qraft/verify's library (src/faults, with its tests); this script wires it to the command line,
 // to the infra CLI (restart, and `up` at the end to restore mounts and ownership) and to the compose tool.
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { $, argv, chalk } from 'zx';
+import { stackRunner, workspaceRoot } from './stack-cli.mjs';
 import { composeFilePath, loadStack } from '@qraft/config';
 import {
   contextFromModel,
@@ -33,8 +34,6 @@ import {
   type StackContext,
 } from '@qraft/verify';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
-const stackCli = ['tsx', '--conditions=@qraft/source', join(workspaceRoot, 'infra/src/cli/stack.ts')];
 const COMPOSE: Record<'docker' | 'podman', string[]> = { docker: ['docker', 'compose'], podman: ['podman-compose'] };
 
 export async function main(): Promise<number> {
@@ -47,10 +46,7 @@ export async function main(): Promise<number> {
   $.verbose = false;
   $.cwd = workspaceRoot;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const stack = async (command: string) => {
-    const result = await $({ stdio: ['ignore', 'inherit', 'inherit'], nothrow: true })`${stackCli} ${command} ${options.stackFlags}`;
-    if (result.exitCode !== 0) throw new Error(`\`infra ${command}\` failed with exit code ${result.exitCode}`);
-  };
+  const stack = stackRunner(options.stackFlags);
   const composeFile = join(workspaceRoot, composeFilePath(model.variant, model.imageSet));
   const compose: ComposeRunner = async (args, overrideFile) => {
     const files = ['-f', composeFile, ...(overrideFile ? ['-f', overrideFile] : [])];

@@ -2,9 +2,10 @@
 // The TypeScript successor of test_containers.sh: verifies a running Qraft stack end to end.
 // Logic lives in @qraft/verify's library (and its tests); this script wires it to the command line and
 // to the infra CLI, which it calls through zx to restart and re-create the stack for the persistence checks.
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { $, argv, chalk } from 'zx';
+import { stackRunner, workspaceRoot } from './stack-cli.mjs';
 import { loadStack } from '@qraft/config';
 import {
   allChecks,
@@ -21,8 +22,6 @@ import {
   type StackContext,
 } from '@qraft/verify';
 
-const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
-const stackCli = ['tsx', '--conditions=@qraft/source', join(workspaceRoot, 'infra/src/cli/stack.ts')];
 
 export async function main(): Promise<number> {
   const options = parseVerifyOptions(argv, process.env);
@@ -33,11 +32,7 @@ export async function main(): Promise<number> {
   const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
   $.verbose = false;
   $.cwd = workspaceRoot;
-  const stack = async (command: string) => {
-    // Progress of the stack CLI goes to stderr as it happens; a failure is reported with its exit code.
-    const result = await $({ stdio: ['ignore', 'inherit', 'inherit'], nothrow: true })`${stackCli} ${command} ${options.stackFlags}`;
-    if (result.exitCode !== 0) throw new Error(`\`infra ${command}\` failed with exit code ${result.exitCode}`);
-  };
+  const stack = stackRunner(options.stackFlags);
   const context: StackContext = contextFromModel(model, {
     engine: options.engine,
     socketPath: SOCKETS[options.engine],

@@ -63,6 +63,18 @@ export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
   const written = () => {
     if (!markers.event && !markers.jetstream && !markers.prometheus) skip('no marker could be written (see the first persistence check)');
   };
+  /** Does something to the whole stack, then finds every marker again, exactly once. */
+  const survives = (name: string, act: (context: StackContext) => Promise<void>): VerifyCheck<StackContext> => ({
+    group: 'persistence',
+    name,
+    run: async (context) => {
+      written();
+      await act(context);
+      const missing = await missingMarkers(context, markers);
+      if (missing.length > 0) throw new Error(missing.join('; '));
+      return `${Object.keys(markers).length} markers intact`;
+    },
+  });
   return [
     {
       group: 'persistence',
@@ -98,27 +110,7 @@ export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
         return `markers: ${done}${skipped.length ? `; not covered: ${skipped.join('; ')}` : ''}`;
       },
     },
-    {
-      group: 'persistence',
-      name: 'every marker survives a restart of every container',
-      run: async (context) => {
-        written();
-        await context.control.restartAll();
-        const missing = await missingMarkers(context, markers);
-        if (missing.length > 0) throw new Error(missing.join('; '));
-        return `${Object.keys(markers).length} markers intact`;
-      },
-    },
-    {
-      group: 'persistence',
-      name: 'every marker survives down and up (data kept)',
-      run: async (context) => {
-        written();
-        await context.control.recreate();
-        const missing = await missingMarkers(context, markers);
-        if (missing.length > 0) throw new Error(missing.join('; '));
-        return `${Object.keys(markers).length} markers intact`;
-      },
-    },
+    survives('every marker survives a restart of every container', (context) => context.control.restartAll()),
+    survives('every marker survives down and up (data kept)', (context) => context.control.recreate()),
   ];
 }

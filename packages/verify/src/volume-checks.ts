@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readContainerLogs } from './container-logs';
 import { skip } from './outcome';
+import { pollUntil } from './poll';
 import type { StackContext, StackService } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 
@@ -50,13 +50,17 @@ export function logsGrowCheck(service: StackService, poke: (context: StackContex
       if (!service.logDir) skip(`${service.name} logs to stdout only (read them with \`nx run infra:logs\`)`);
       const before = totalLogBytes(service.logDir);
       if (before.files === 0) throw new Error(`no log file under ${service.logDir}`);
-      for (let attempt = 0; attempt < 20; attempt += 1) {
-        await poke(context);
-        const after = totalLogBytes(service.logDir);
-        if (after.bytes > before.bytes) return `${after.files} file(s), grew ${after.bytes - before.bytes} bytes`;
-        await sleep(500);
-      }
-      throw new Error(`log files under ${service.logDir} did not grow in 10 s of traffic`);
+      const logDir = service.logDir;
+      const after = await pollUntil(
+        `log files under ${logDir} to grow under traffic`,
+        async () => {
+          await poke(context);
+          const now = totalLogBytes(logDir);
+          return now.bytes > before.bytes ? now : undefined;
+        },
+        10_000,
+      );
+      return `${after.files} file(s), grew ${after.bytes - before.bytes} bytes`;
     },
   };
 }
