@@ -39,13 +39,18 @@ export async function openStack(options: StackOptions, env: Readonly<Record<stri
     throw new Error(`${file} is missing — run \`pnpm nx run config:generate\` (it renders every variant and image set)`);
   }
   const docker = new Dockerode({ socketPath: runtime.socketPath });
-  const clickhousePassword = readSecret(options.workspaceRoot, model, 'clickhouse_app_password');
-  const grafanaPassword = readSecret(options.workspaceRoot, model, 'grafana_admin_password');
-  const credentials: Credentials = {
+  const credentials = readCredentials(model, options.workspaceRoot);
+  return { model, runtime, docker, credentials, target: { runtime, file, project: model.project, cwd: options.workspaceRoot } };
+}
+
+/** The stack's own credentials from secrets/ (absent until the first `up` generates them). */
+function readCredentials(model: StackModel, workspaceRoot: string): Credentials {
+  const clickhousePassword = readSecret(workspaceRoot, model, 'clickhouse_app_password');
+  const grafanaPassword = readSecret(workspaceRoot, model, 'grafana_admin_password');
+  return {
     ...(clickhousePassword ? { clickhouse: { user: model.clickhouseUsers.app, password: clickhousePassword } } : {}),
     ...(grafanaPassword ? { grafana: { user: 'admin', password: grafanaPassword } } : {}),
   };
-  return { model, runtime, docker, credentials, target: { runtime, file, project: model.project, cwd: options.workspaceRoot } };
 }
 
 async function runningContainers(docker: Dockerode, model: StackModel): Promise<Set<string>> {
@@ -96,7 +101,8 @@ export async function upStack(handle: StackHandle, options: StackOptions, progre
   for (const warning of prepareDirectories(model, options.workspaceRoot)) progress.line(`warning: ${warning}`);
   const secrets = ensureSecrets(options.workspaceRoot, model);
   for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
-  const refreshed = await openStack(options, process.env);
+  // The secrets may have been generated just now: read them again, nothing else.
+  const refreshed: StackHandle = { ...handle, credentials: readCredentials(model, options.workspaceRoot) };
 
   const startedAt = new Date();
   const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
