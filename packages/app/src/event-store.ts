@@ -1,7 +1,8 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import type { QraftEvent } from './event';
-import { sqlDateTime, sqlInt, sqlString, sqlStringArray, tsv } from './sql';
+import { EVENT_ROW_COLUMNS, eventRow } from './event-row';
+import { sqlDateTime, sqlInt, sqlString, sqlStringArray } from './sql';
 
 export interface EventQuery {
   readonly type?: string;
@@ -77,21 +78,18 @@ export class EventStore {
    * (an object per row, serialised by the client) it takes half the app's CPU per row and less of ClickHouse's.
    */
   async insertEvents(events: readonly QraftEvent[], ingestedAtMs = Date.now()): Promise<void> {
-    if (events.length === 0) return;
     const ingestedAt = sqlDateTime(ingestedAtMs);
-    let body = '';
-    for (const e of events) {
-      const t = e.timestamp;
-      const ms = Date.parse(t);
-      // Validated events carry toISOString()'s form, whose first 19 characters are the DateTime text already.
-      const dateTime = t.length === 24 && t[10] === 'T' && t[23] === 'Z' ? `${t.slice(0, 10)} ${t.slice(11, 19)}` : sqlDateTime(ms);
-      body += `${tsv(e.id)}\t${tsv(e.type)}\t${tsv(e.source)}\t${dateTime}\t${ms}\t${tsv(JSON.stringify(e.payload))}\t${ingestedAt}\n`;
-    }
+    await this.insertRows(events.map((e) => eventRow(e, JSON.stringify(e.payload), ingestedAt)));
+  }
+
+  /** One INSERT of rows built by eventRow (the ingestor builds them while decoding), sent as one body. */
+  async insertRows(rows: readonly string[]): Promise<void> {
+    if (rows.length === 0) return;
     await this.client.insert({
       table: `${this.database}.events`,
-      columns: ['id', 'type', 'source', 'timestamp', 'timestamp_ms', 'payload', 'ingested_at'],
+      columns: [...EVENT_ROW_COLUMNS],
       format: 'TabSeparated',
-      values: Readable.from([Buffer.from(body)], { objectMode: false }),
+      values: Readable.from([Buffer.from(rows.join(''))], { objectMode: false }),
     });
   }
 
