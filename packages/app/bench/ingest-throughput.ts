@@ -56,7 +56,7 @@ export interface BenchResult {
   readonly publishOnly: { readonly seconds: number; readonly eventsPerSecond: number };
   /** The app started on a stream already holding all N, until all are visible. */
   readonly ingestOnly: { readonly seconds: number; readonly eventsPerSecond: number; readonly visible: number; readonly cpu: CpuBreakdown; readonly batches: BatchStats };
-  /** The faster of the two baseline formats. */
+  /** The faster of the two baseline formats, each the faster of two measurements (before and after the other figures). */
   readonly direct: { readonly seconds: number; readonly eventsPerSecond: number; readonly insertChunk: number; readonly format: string };
   readonly directByFormat: Record<string, number>;
   /** pipeline / direct: the goal is >= 0.5. */
@@ -267,6 +267,26 @@ async function endToEnd(ch: ClickHouseTestServer, rows: readonly QraftEvent[], d
   }
 }
 
+/** The same rows straight into an identical table, 100k rows per insert, as JSONEachRow and as TabSeparated. */
+async function directBaselines(ch: ClickHouseTestServer, rows: readonly QraftEvent[], suffix = ''): Promise<Array<BenchResult['direct']>> {
+  const baselines: Array<BenchResult['direct']> = [];
+  for (const format of ['JSONEachRow', 'TabSeparated'] as const) {
+    const database = `bench_direct_${format.toLowerCase()}${suffix}`;
+    const direct = new EventStore(createClickHouseClient(ch), database);
+    await migrate(direct.client, database);
+    const d0 = performance.now();
+    for (let i = 0; i < rows.length; i += DIRECT_CHUNK) {
+      const chunk = rows.slice(i, i + DIRECT_CHUNK);
+      await (format === 'TabSeparated' ? direct.insertEvents(chunk) : insertJsonEachRow(direct, chunk));
+    }
+    const seconds = (performance.now() - d0) / 1000;
+    if ((await direct.countEvents()) !== rows.length) throw new Error(`baseline rows missing (${format})`);
+    await direct.client.close();
+    baselines.push({ seconds: round(seconds), eventsPerSecond: Math.round(rows.length / seconds), insertChunk: DIRECT_CHUNK, format });
+  }
+  return baselines;
+}
+
 /** Starts measuring CPU; the returned function gives each process's part since then. */
 function cpuMeter(): (producerSeconds: number) => CpuBreakdown {
   const p0 = processCpuSeconds();
@@ -374,23 +394,10 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
   await using ch = await startClickHouse();
   const rows = makeBenchEvents(events);
 
-  // Baseline: straight into an identical table, 100k rows per insert, in each format; the faster one counts.
-  const baselines: Array<BenchResult['direct']> = [];
-  for (const format of ['JSONEachRow', 'TabSeparated'] as const) {
-    const database = `bench_direct_${format.toLowerCase()}`;
-    const direct = new EventStore(createClickHouseClient(ch), database);
-    await migrate(direct.client, database);
-    const d0 = performance.now();
-    for (let i = 0; i < rows.length; i += DIRECT_CHUNK) {
-      const chunk = rows.slice(i, i + DIRECT_CHUNK);
-      await (format === 'TabSeparated' ? direct.insertEvents(chunk) : insertJsonEachRow(direct, chunk));
-    }
-    const seconds = (performance.now() - d0) / 1000;
-    if ((await direct.countEvents()) !== events) throw new Error(`baseline rows missing (${format})`);
-    await direct.client.close();
-    baselines.push({ seconds: round(seconds), eventsPerSecond: Math.round(events / seconds), insertChunk: DIRECT_CHUNK, format });
-  }
-  const best = baselines.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
+  // Baseline: straight into an identical table, 100k rows per insert, in each format; the faster one counts. It is
+  // measured again after the other figures and the faster time of the two kept, so a busy moment on a shared machine
+  // does not lower the baseline (and so raise the ratios).
+  const baselines = await directBaselines(ch, rows);
 
   // End-to-end: publish into JetStream while the app batches into ClickHouse; done when all are visible.
   // With envelopes, then one message per event (the figure before envelopes), each on a fresh NATS.
@@ -430,6 +437,9 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
   for (const visible of [pipeline.visible, pipelinePerEvent.visible, ingestOnly.visible]) {
     if (visible !== events) throw new Error(`${visible} events visible for ${events} published: duplicates are visible`);
   }
+  const again = await directBaselines(ch, rows, '_again');
+  for (const [i, b] of again.entries()) if (b.eventsPerSecond > baselines[i]!.eventsPerSecond) baselines[i] = b;
+  const best = baselines.reduce((a, b) => (b.eventsPerSecond > a.eventsPerSecond ? b : a));
   const directRate = best.eventsPerSecond;
   return {
     events,

@@ -78,18 +78,22 @@ export class EventStore {
    * (an object per row, serialised by the client) it takes half the app's CPU per row and less of ClickHouse's.
    */
   async insertEvents(events: readonly QraftEvent[], ingestedAtMs = Date.now()): Promise<void> {
+    if (events.length === 0) return;
     const ingestedAt = sqlDateTime(ingestedAtMs);
-    await this.insertRows(events.map((e) => eventRow(e, JSON.stringify(e.payload), ingestedAt)));
+    await this.insertRowChunks([Buffer.from(events.map((e) => eventRow(e, JSON.stringify(e.payload), ingestedAt)).join(''))]);
   }
 
-  /** One INSERT of rows built by eventRow (the ingestor builds them while decoding), sent as one body. */
-  async insertRows(rows: readonly string[]): Promise<void> {
-    if (rows.length === 0) return;
+  /**
+   * One INSERT of TabSeparated rows built by eventRow, already encoded in chunks of whole rows (the ingestor encodes
+   * each message's rows as it decodes them), streamed as the request body without joining them first.
+   */
+  async insertRowChunks(chunks: readonly Uint8Array[]): Promise<void> {
+    if (chunks.length === 0) return;
     await this.client.insert({
       table: `${this.database}.events`,
       columns: [...EVENT_ROW_COLUMNS],
       format: 'TabSeparated',
-      values: Readable.from([Buffer.from(rows.join(''))], { objectMode: false }),
+      values: Readable.from(chunks, { objectMode: false }),
     });
   }
 

@@ -12,6 +12,20 @@ describe('event validation', () => {
     expect(result).toEqual({ ok: true, event: good, payloadJson: '{"total":3}' });
   });
 
+  it('normalises every timestamp text exactly as toISOString does, impossible days and hours included', () => {
+    const texts = [
+      '2025-01-31T12:00:00.000Z', '2024-02-29T23:59:59.999Z', '2025-02-29T00:00:00.000Z', '2025-02-30T00:00:00.000Z', '2025-04-31T10:00:00.000Z',
+      '2000-02-29T00:00:00.000Z', '2096-02-29T00:00:00.000Z', '2025-02-28T24:00:00.000Z', '2025-12-31T23:59:59.000Z', '2025-06-01T12:00:00Z',
+      '2025-06-01T12:00:00.000+02:00', '2025-06-01 12:00:00.000Z', '2025-06-01', 'Sun, 01 Jun 2025 12:00:00 GMT',
+    ];
+    for (const timestamp of texts) {
+      const result = validateEvent({ ...good, timestamp });
+      const ms = Date.parse(timestamp);
+      if (!Number.isFinite(ms)) expect(result.ok).toBe(false);
+      else expect(result.ok && result.event.timestamp).toBe(new Date(ms).toISOString());
+    }
+  });
+
   it('names every bad field of an event', () => {
     const result = validateEvent({ id: '', type: 'a b', source: 3, timestamp: 'yesterday', payload: [], extra: 1 });
     expect(result.ok).toBe(false);

@@ -32,6 +32,26 @@ const EVENT_FIELDS: ReadonlySet<string> = new Set(['id', 'type', 'source', 'time
 /** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
 const MAX_TIME_MS = Date.UTC(2100, 0, 1);
 
+const ISO_UTC = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `toISOString()` of the time would give back this very text, so it need not be formatted again (formatting
+ * was half of validating a typical event). Date.parse rolls an impossible day over (Feb 30 → Mar 2), so the day is
+ * checked against its month here.
+ */
+function isCanonicalIso(text: string): boolean {
+  if (text.length !== 24) return false;
+  const m = ISO_UTC.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /** Whether a string is a valid event type (and so a safe NATS subject token sequence). */
 export function isEventType(value: string): boolean {
   return value.length <= 128 && TYPE.test(value);
@@ -74,7 +94,7 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
     if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms >= MAX_TIME_MS) {
       problems.push('timestamp must be a valid time between 1970-01-02 and 2100-01-01 (ISO-8601 or epoch milliseconds)');
     } else {
-      iso = new Date(ms).toISOString();
+      iso = typeof timestamp === 'string' && isCanonicalIso(timestamp) ? timestamp : new Date(ms).toISOString();
     }
   }
   const payload = raw['payload'];
