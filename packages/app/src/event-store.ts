@@ -61,6 +61,9 @@ export function createClickHouseClient(options: ClickHouseConnectionOptions): Cl
   });
 }
 
+/** Rows encoded per chunk of an insert body built from events. */
+const INSERT_CHUNK_ROWS = 1_000;
+
 /** The app's view of ClickHouse: writes batches, reads with FINAL so a redelivered event is never seen twice. */
 export class EventStore {
   constructor(
@@ -75,12 +78,20 @@ export class EventStore {
 
   /**
    * One INSERT for the whole batch, as TabSeparated text built here: measured against the client's JSONEachRow
-   * (an object per row, serialised by the client) it takes half the app's CPU per row and less of ClickHouse's.
+   * (an object per row, serialised by the client) it takes half the app's CPU per row and less of ClickHouse's
+   * (bench/insert-formats.ts).
    */
   async insertEvents(events: readonly QraftEvent[], ingestedAtMs = Date.now()): Promise<void> {
     if (events.length === 0) return;
     const ingestedAt = sqlDateTime(ingestedAtMs);
-    await this.insertRowChunks([Buffer.from(events.map((e) => eventRow(e, JSON.stringify(e.payload), ingestedAt)).join(''))]);
+    // Encoded 1 000 rows at a time and streamed: half the CPU of one joined body (bench/insert-formats.ts).
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < events.length; i += INSERT_CHUNK_ROWS) {
+      let text = '';
+      for (const e of events.slice(i, i + INSERT_CHUNK_ROWS)) text += eventRow(e, JSON.stringify(e.payload), ingestedAt);
+      chunks.push(Buffer.from(text));
+    }
+    await this.insertRowChunks(chunks);
   }
 
   /**
