@@ -1,6 +1,6 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { decodeEnvelope, decodeEvent, type RejectReason } from './event';
 import { eventRow } from './event-row';
@@ -49,6 +49,14 @@ interface Batch {
 function emptyBatch(): Batch {
   return { rows: 0, chunks: [], text: '', msgs: [], envelopes: 0, bytes: 0 };
 }
+
+/**
+ * Single-event messages decoded between two turns of the event loop while an insert runs. Messages already pulled
+ * are iterated with promises alone, which never let the loop reach I/O: without a turn now and then the running
+ * insert's body would not be sent (nor its answer read) until the pulled messages ran out — the insert would wait
+ * for the decoding instead of overlapping it. Envelopes (a thousand events each) take a turn after each one.
+ */
+const EVENTS_PER_TURN = 200;
 
 /** Rows of single-event messages are gathered up to this many characters before they are encoded as one chunk. */
 const CHUNK_CHARS = 65_536;
@@ -150,7 +158,11 @@ export class Ingestor {
         this.messages = await consumer.consume({ max_messages: this.options.batchMaxSize * 2 });
         if (this.stopping) this.messages.stop();
         delayMs = 250;
-        for await (const msg of this.messages) await this.accept(msg);
+        let n = 0;
+        for await (const msg of this.messages) {
+          await this.accept(msg);
+          if (++n % EVENTS_PER_TURN === 0 && this.inFlight) await nextTurn();
+        }
       } catch (error) {
         if (this.stopping) break;
         logger.warn({ err: error, retryInMs: delayMs }, 'event consumer stopped; re-creating it');
@@ -177,7 +189,10 @@ export class Ingestor {
           this.envelopeMessages = await consumer.fetch({ max_bytes: maxBytes, expires: ENVELOPE_FETCH_EXPIRES_MS });
           if (this.stopping) this.envelopeMessages.stop();
           try {
-            for await (const msg of this.envelopeMessages) await this.acceptEnvelope(msg);
+            for await (const msg of this.envelopeMessages) {
+              await this.acceptEnvelope(msg);
+              if (this.inFlight) await nextTurn();
+            }
           } catch (error) {
             // A fetch that ends because its byte budget is used up is not a failure: fetch again.
             if (!/exceeds maxbytes/i.test((error as Error).message ?? '')) throw error;
