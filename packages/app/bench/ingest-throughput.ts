@@ -11,7 +11,7 @@
  *   the app stopped (JetStream's acked, file-stored publish on its own);
  * - ingest-only: the app started on that full stream, until all N are visible (the app's own part).
  *
- *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch 5000] [--envelope 1000] [--publisher async|js] [--producer worker|inline] [--json]
+ *   pnpm --filter @qraft/app exec tsx bench/ingest-throughput.ts [--events 100000] [--batch N (default: the app's QRAFT_BATCH_MAX_SIZE)] [--envelope 1000] [--publisher async|js] [--producer worker|inline] [--json]
  *
  * The producer runs in a worker thread by default (its own event loop, as a separate producer would; the
  * process still has the 2 cores to share with nats-server and clickhouse-server); `--producer inline` runs it on
@@ -478,7 +478,7 @@ if (!isMainThread && (workerData as { benchProducer?: unknown } | null)?.benchPr
   void producerThread((workerData as { benchProducer: { url: string; rows: QraftEvent[]; kind: PublisherKind; envelope: number } }).benchProducer);
 } else if (require.main === module) {
   const { values } = parseArgs({
-    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: '5000' }, envelope: { type: 'string', default: '1000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, 'latency-seconds': { type: 'string', default: '10' }, 'latency-rate': { type: 'string', default: '200' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: String(loadConfig({}).batchMaxSize) }, envelope: { type: 'string', default: '1000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, 'latency-seconds': { type: 'string', default: '10' }, 'latency-rate': { type: 'string', default: '200' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
   });
   const usage =
     'usage: ingest-throughput.ts [--events N] [--batch N] [--envelope N (events per message, 1 = one message per event)] [--publisher async|js] [--producer worker|inline]\n' +

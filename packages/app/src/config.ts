@@ -127,7 +127,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     publishBatchMax: int('QRAFT_PUBLISH_BATCH_MAX', 1_000, 1, 100_000),
     envelopeMaxEvents: int('QRAFT_ENVELOPE_MAX_EVENTS', 1_000, 1, 100_000),
     envelopeMaxBytes: int('QRAFT_ENVELOPE_MAX_BYTES', 1_048_576, 1_024, 67_108_864),
-    batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 5_000, 1, 100_000),
+    batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 20_000, 1, 100_000),
     batchBacklogMaxSize: int('QRAFT_BATCH_BACKLOG_MAX_SIZE', 100_000, 1, 1_000_000),
     batchMaxBytes: int('QRAFT_BATCH_MAX_BYTES', 33_554_432, 65_536, 1_073_741_824),
     batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),

@@ -339,10 +339,13 @@ export class Ingestor {
       .catch((error: unknown) => this.options.logger.error({ err: error }, 'batch insert ended unexpectedly; its messages stay unacknowledged'))
       .finally(() => {
         this.inFlight = undefined;
-        // The batch that filled during this insert goes at once when it is full, or under a backlog whatever its size.
-        // Nothing filled and nothing more waiting on the server: the consumers caught up, the backlog is over.
+        // The batch that filled during this insert goes at once when it is full (however far past QRAFT_BATCH_MAX_SIZE
+        // it grew), or — the end of a backlog — when nothing more waits on the server. A smaller one under a backlog
+        // keeps filling: add() starts it at QRAFT_BATCH_MAX_SIZE (measured: starting every small remainder at once made
+        // five times as many inserts and doubled clickhouse-server's CPU).
         if (this.buffer.msgs.length === 0) this.backlog &&= this.morePending();
-        else if (this.backlog || this.buffer.rows >= this.options.batchMaxSize) this.startInsert('backlog');
+        else if (this.buffer.rows >= this.options.batchMaxSize) this.startInsert('backlog');
+        else if (this.backlog && !this.morePending()) this.startInsert('backlog');
       });
   }
 
