@@ -82,10 +82,10 @@ const ENVELOPE_FETCH_EXPIRES_MS = 5_000;
  * Batches adapt to the traffic; one insert runs at a time while the next batch fills:
  * - light traffic: a batch is inserted when it reaches `batchMaxSize` rows or is `batchMaxWaitMs` old, as before;
  * - a backlog (an insert started from a full batch): while an insert runs, everything that arrives goes into the
- *   next batch, which is inserted as soon as the running one is done — so batches grow to what arrives during one
- *   insert, up to `batchBacklogMaxSize` rows and `batchMaxBytes`; at those limits consumption waits for the running
- *   insert (memory stays bounded: one batch inserting, one filling, one pull). When the consumers report nothing
- *   more pending, what is left goes at once rather than after the wait, and the backlog ends.
+ *   next batch, inserted as soon as the running one ends if it reached `batchMaxSize` — it may have grown to
+ *   `batchBacklogMaxSize` rows or `batchMaxBytes`, where consumption waits for the running insert (memory stays
+ *   bounded: one batch inserting, one filling, one pull). When the consumers report nothing more pending on the
+ *   server, what is left goes at once rather than after the wait, and the backlog ends.
  *
  * Two consumers feed the same batches: single events (`qraft.events.>`, `consume`) and envelopes (`qraft.batch.>`,
  * `fetch` bounded in bytes, since one message may hold a thousand events). An envelope's events always go into one
