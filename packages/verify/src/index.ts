@@ -7,7 +7,7 @@ export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
 export { persistenceChecks } from './persistence-checks';
-export { pollUntil } from './poll';
+export { pollUntil } from '@qraft/retry';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
 export { runChecks, type RunChecksOptions } from './run-checks';
 export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';
