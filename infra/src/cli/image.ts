@@ -3,7 +3,7 @@ import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
 import { resolveImageEngine } from '../images/container-engine';
 import { createProgress } from '../images/progress';
-import { formatSummary } from './offline-images';
+import { formatBuiltImages } from './offline-images';
 
 const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
 
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   const upstreamNodeImage =
     nodeBase === 'upstream' ? loadStack({ imageSet: 'registry', env: process.env }).services.app.build?.baseImage.reference : undefined;
   const result = await buildAppImage({ engine, nodeBase, ...(upstreamNodeImage ? { upstreamNodeImage } : {}), force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary([result]));
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatBuiltImages([result]));
   return 0;
 }
 

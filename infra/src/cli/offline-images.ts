@@ -17,7 +17,7 @@ not rebuilt; one that was removed is. The debootstrapped rootfs and the .debs ar
   --prune    afterwards remove untagged images this tool made earlier (superseded builds); no one else's
   --json     print the summary as JSON on stdout (progress stays on stderr)`;
 
-export function formatSummary(results: readonly BuiltImage[]): string {
+export function formatBuiltImages(results: readonly BuiltImage[]): string {
   const width = Math.max(...results.map((r) => r.tag.length));
   return results
     .map((r) => `${r.tag.padEnd(width)}  ${r.engine.padEnd(6)}  ${(r.cached ? 'cached' : 'built').padEnd(6)}  ${formatBytes(r.sizeBytes).padStart(9)}  ${(r.durationMs / 1000).toFixed(1).padStart(6)} s  ${r.imageId.slice(7, 19)}`)
@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   const results = await buildOfflineImages({ engine, only, force: values.force ?? false, progress: createProgress() });
   const pruned = values.prune ? await pruneSupersededImages(engine) : 0;
   if (values.prune) process.stderr.write(`offline-images: removed ${pruned} superseded untagged image(s) from ${engine}\n`);
-  console.log(values.json ? JSON.stringify({ engine, images: results, pruned }, null, 2) : formatSummary(results));
+  console.log(values.json ? JSON.stringify({ engine, images: results, pruned }, null, 2) : formatBuiltImages(results));
   return 0;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, type AppConfig } from './config';
+import { AppConfigError, loadConfig, type AppConfig } from './config';
 import { createClickHouseClient, EventStore } from './event-store';
 import { createLogger, type Logger } from './logger';
 import { migrate } from './migrations';
@@ -54,7 +54,7 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<voi
     config = loadConfig(deps.env);
   } catch (error) {
     deps.stderr(`qraft-app: ${(error as Error).message}\n`);
-    deps.exit(error instanceof ConfigError ? 2 : 1);
+    deps.exit(error instanceof AppConfigError ? 2 : 1);
     return;
   }
   let logger: Logger;

@@ -9,7 +9,7 @@ export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome'
 export { persistenceChecks } from './persistence-checks';
 export { pollUntil } from '@qraft/retry';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
-export { runChecks, type RunChecksOptions } from './run-checks';
+export { runVerifyChecks, type RunVerifyChecksOptions } from './run-verify-checks';
 export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
