@@ -17,4 +17,9 @@ describe('formatTable', () => {
     // eslint-disable-next-line no-control-regex -- stripping ANSI colour is the point
     expect(text.split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['up    x', 'down  y']);
   });
+
+  it('prints a Markdown table with a header rule when asked', () => {
+    const text = formatTable([['SIGKILL nats', '1.3 s']], { head: ['fault', 'recovery'], style: 'markdown' });
+    expect(text.split('\n')).toEqual(['| fault        | recovery |', '|--------------|----------|', '| SIGKILL nats | 1.3 s    |']);
+  });
 });
