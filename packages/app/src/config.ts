@@ -1,3 +1,4 @@
+import { UsageError } from '@qraft/cli';
 import { readFileSync } from 'node:fs';
 
 /** Everything the app needs to run, fully defaulted and validated. */
@@ -34,11 +35,11 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
 }
 
-/** Thrown once at start with every problem found in the environment, one per line. */
-export class ConfigError extends Error {
+/** Thrown once at start with every problem found in the environment, one per line (a usage error: exit 2). */
+export class AppConfigError extends UsageError {
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    this.name = 'AppConfigError';
   }
 }
 
@@ -149,6 +150,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   if (config.envelopeMaxBytes < config.eventMaxBytes) {
     problems.push(`QRAFT_ENVELOPE_MAX_BYTES (${config.envelopeMaxBytes}) must not be below QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}), or a valid event fits in no envelope`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new AppConfigError(problems);
   return config;
 }
