@@ -46,3 +46,10 @@ export { validateCrossReferences, validateNoSecretValues } from './validate-cros
 export { PORTABILITY_RULES, validatePortability, MAX_NOFILE, type PortabilityRule } from './portability-rules';
 export type { ValidationProblem } from './validation-problem';
 export { driftReport, type Drift } from './drift-report';
+export { kubeServiceFacts, type KubeServiceFacts } from './kubernetes/kube-service-facts';
+export { kubernetesFiles } from './kubernetes/kubernetes-files';
+export { KUBE_DIR, KUBE_BASE_DIR, KUBE_SECRETS_ROOT, KUBE_NAMESPACES, kubeOverlayDir } from './kubernetes/kubernetes-layout';
+export { validateKubernetesFiles, kubeDocuments } from './kubernetes/validate-kubernetes-files';
+export { kubeSchemaProblems, KUBE_SCHEMA_VERSION } from './kubernetes/kube-schema';
+export { KUBE_RULES, checkKubeRules, podsOf, type KubeRule, type KubeDocument } from './kubernetes/kube-rules';
+export { STATEFUL_SERVICES, DATA_VOLUME_SIZE } from './kubernetes/render-kube-workload';

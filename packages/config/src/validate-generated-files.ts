@@ -4,6 +4,7 @@ import type { GeneratedFile } from './generated-files';
 import { validatePortability } from './portability-rules';
 import { validateComposeSchema } from './validate-compose-schema';
 import { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
+import { validateKubernetesFiles } from './kubernetes/validate-kubernetes-files';
 import type { ValidationProblem } from './validation-problem';
 
 /**
@@ -36,6 +37,7 @@ export function validateGeneratedFiles(files: readonly GeneratedFile[], secretVa
     );
     problems.push(...validatePortability(f.path, doc, f.content));
   }
+  problems.push(...validateKubernetesFiles(files));
   problems.push(...validateNoSecretValues(files, secretValues));
   return problems;
 }
