@@ -10,7 +10,7 @@ import { loadStack } from '../load-stack';
 import { checkKubeRules, type KubeDocument } from './kube-rules';
 import { kubeSchemaProblems } from './kube-schema';
 import { kubeServiceFacts } from './kube-service-facts';
-import { KUBE_NAMESPACES, KUBE_SECRETS_ROOT, kubeOverlayDir } from './kubernetes-layout';
+import { KUBE_NAMESPACES, KUBE_PODMAN_OVERLAY_DIR, KUBE_SECRETS_ROOT, kubeOverlayDir } from './kubernetes-layout';
 
 /** infra/scripts/kubectl.sh installs trixie's kubectl 1.32.3 here; any other kubectl on PATH is the fallback. */
 const KUBECTL = existsSync('/usr/local/bin/kubectl') ? '/usr/local/bin/kubectl' : 'kubectl';
@@ -41,6 +41,18 @@ describe('kubectl kustomize on the rendered overlays (real kubectl)', () => {
     for (const kind of ['Namespace', 'StatefulSet', 'Deployment', 'Service', 'NetworkPolicy', 'Secret', 'ConfigMap', 'PersistentVolumeClaim']) expect(kinds).toContain(kind);
     const namespaced = docs.filter(({ doc }) => doc.kind !== 'Namespace');
     expect(new Set(namespaced.map(({ doc }) => (doc.metadata as { namespace?: string }).namespace))).toEqual(new Set([KUBE_NAMESPACES[variant]]));
+  });
+
+  it('builds the podman overlay: the dev overlay on the offline images, without the services the offline set lacks', () => {
+    const docs = kustomize(join(root, KUBE_PODMAN_OVERLAY_DIR));
+    const names = docs.map(({ doc }) => `${doc.kind}/${doc.metadata?.name}`);
+    expect(names).toContain('StatefulSet/qraft-kube-clickhouse');
+    expect(names.some((n) => /grafana|nats-exporter/.test(n) && /Deployment|Service|ConfigMap|PersistentVolumeClaim/.test(n))).toBe(false);
+    const images = docs.flatMap(({ doc }) => ((doc.spec as any)?.template?.spec?.containers ?? []).map((c: { image: string }) => c.image));
+    expect(images.sort()).toEqual(['qraft-offline/clickhouse:18.16.1', 'qraft-offline/nats:2.10.27', 'qraft-offline/prometheus:2.53.3', 'qraft/app:dev']);
+    const clickhouse = docs.find(({ doc }) => doc.kind === 'ConfigMap' && doc.metadata?.name === 'qraft-kube-clickhouse-config')!.doc as any;
+    expect(clickhouse.data['qraft.xml']).toContain('image set offline');
+    expect(docs.flatMap(({ doc }) => kubeSchemaProblems(doc))).toEqual([]);
   });
 
   it('generates the Secrets from the files under secrets/ and points every pod at the hashed names', () => {

@@ -3,9 +3,10 @@ import { loadStack } from '../load-stack';
 import { VARIANTS } from '../stack-model';
 import { kubeServiceFacts } from './kube-service-facts';
 import { renderKubeYaml } from './kube-yaml';
-import { KUBE_BASE_DIR, KUBE_NAMESPACES, kubeOverlayDir } from './kubernetes-layout';
+import { KUBE_BASE_DIR, KUBE_NAMESPACES, KUBE_PODMAN_OVERLAY_DIR, kubeOverlayDir } from './kubernetes-layout';
 import { renderKubeConfigMap } from './render-kube-config-map';
 import { renderKubeNamespace } from './render-kube-namespace';
+import { renderPodmanOverlay } from './render-kube-podman-overlay';
 import { renderBaseNetworkPolicies, renderVariantNetworkPolicies } from './render-kube-network-policies';
 import { renderKubeService } from './render-kube-service';
 import { renderKubeWorkload } from './render-kube-workload';
@@ -45,6 +46,11 @@ export function kubernetesFiles(configFiles: readonly GeneratedFile[]): Generate
       stack,
     );
     add(`${dir}/kustomization.yaml`, renderOverlayKustomization(stack, namespace, ['namespace.yaml', '../../base', 'network-policies.yaml']), stack);
+  }
+  const offline = loadStack({ variant: 'dev', imageSet: 'offline' });
+  const offlineConfigs = configFiles.filter((f) => f.model?.imageSet === 'offline' && f.kind !== 'compose');
+  if (offlineConfigs.length > 0) {
+    add(`${KUBE_PODMAN_OVERLAY_DIR}/kustomization.yaml`, renderPodmanOverlay(model, offline, offlineConfigs), offline);
   }
   return files;
 }

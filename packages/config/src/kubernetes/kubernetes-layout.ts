@@ -14,3 +14,6 @@ export const kubeOverlayDir = (variant: Variant) => `${KUBE_DIR}/overlays/${vari
 
 /** The namespace each overlay deploys into. */
 export const KUBE_NAMESPACES: Readonly<Record<Variant, string>> = { dev: 'qraft-dev', prod: 'qraft' };
+
+/** The dev overlay adapted for `podman kube play` on the offline image set (infra:kube-test). */
+export const KUBE_PODMAN_OVERLAY_DIR = `${KUBE_DIR}/overlays/podman`;

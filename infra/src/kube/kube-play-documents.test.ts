@@ -1,0 +1,42 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildKubePlay } from './run-kube-test';
+import { kubePlayDocuments, type KubeObject } from './kube-play-documents';
+import { parsePodmanPrefix } from './podman-command';
+
+const root = join(__dirname, '..', '..', '..');
+const KUBECTL = existsSync('/usr/local/bin/kubectl') ? '/usr/local/bin/kubectl' : 'kubectl';
+
+describe('the kube play adaptation of the podman overlay (real kubectl)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qraft-kube-play-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('turns every workload into one Pod named after its service, with its claims, config and secrets', async () => {
+    const plan = await buildKubePlay(root, KUBECTL, dir);
+    expect(plan.pods.sort()).toEqual(['app', 'clickhouse', 'nats', 'prometheus']);
+    expect(plan.volumes.sort()).toEqual(['qraft-kube-clickhouse-data', 'qraft-kube-nats-data', 'qraft-kube-prometheus-data']);
+    expect(plan.secrets.every((s) => s.startsWith('qraft-kube-'))).toBe(true);
+    const kinds = new Set(plan.documents.map((d) => d.kind));
+    expect([...kinds].sort()).toEqual(['ConfigMap', 'PersistentVolumeClaim', 'Pod', 'Secret']);
+    const nats = plan.documents.find((d) => d.kind === 'Pod' && d.metadata?.name === 'nats')!;
+    const spec = nats.spec as { containers: Array<{ image: string; securityContext: unknown }>; volumes: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }> };
+    expect(spec.containers[0]!.image).toBe('qraft-offline/nats:2.10.27');
+    expect(spec.volumes.find((v) => v.name === 'data')!.persistentVolumeClaim!.claimName).toBe('qraft-kube-nats-data');
+    expect(spec.containers[0]!.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(plan.documents.some((d) => d.metadata?.namespace !== undefined)).toBe(false);
+  });
+
+  it('refuses a workload whose pods carry no service name', () => {
+    const bad: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: { metadata: { labels: {} }, spec: {} } } };
+    expect(() => kubePlayDocuments([bad])).toThrow(/Deployment\/x: its pod template has no app.kubernetes.io\/name label/);
+  });
+
+  it('reads a podman command prefix, and refuses an empty one', () => {
+    expect(parsePodmanPrefix(' docker exec  qraft-nested podman ')).toEqual(['docker', 'exec', 'qraft-nested', 'podman']);
+    expect(() => parsePodmanPrefix('  ')).toThrow(/--podman is empty/);
+  });
+});
