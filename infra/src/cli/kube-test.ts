@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { createProgress } from '../images/progress';
 import { podmanCommand } from '../kube/podman-command';
 import { runKubeTest, type KubeTestResult } from '../kube/run-kube-test';
+import { parseDuration } from '../stack/stack-options';
 
 const HELP = `Usage: nx run infra:kube-test [-- --podman "podman"] [--timeout 240s] [--events 20] [--json]
 
@@ -19,13 +20,6 @@ ClickHouse, then kube down and checks that no pod, volume, secret or network of 
   --json     print the result as JSON on stdout (progress stays on stderr)
 Needs the offline images and qraft/app:dev in that podman (infra:offline-images and infra:image with
 --engine podman). See docs/kubernetes.md for what podman kube play does and does not do.`;
-
-function parseDuration(value: string, option: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(value.trim());
-  if (!m) throw new Error(`${option} "${value}" is not a duration — write e.g. 240s or 4m`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1_000;
-}
 
 export function formatKubeTest(result: KubeTestResult): string {
   const width = Math.max(...result.steps.map((s) => s.name.length));
