@@ -21,7 +21,7 @@ export interface KubePlayPlan {
 const NAME_LABEL = 'app.kubernetes.io/name';
 
 interface PodSpecLike {
-  volumes?: Array<{ name: string; configMap?: { name?: string }; secret?: { secretName?: string }; persistentVolumeClaim?: { claimName?: string } }>;
+  volumes?: Array<{ name: string; emptyDir?: object; configMap?: { name?: string }; secret?: { secretName?: string; optional?: boolean }; persistentVolumeClaim?: { claimName?: string } }>;
   [key: string]: unknown;
 }
 
@@ -32,7 +32,9 @@ interface PodSpecLike {
  *   after its service (`nats`, `clickhouse` …), because pods reach each other by pod name, not by Service;
  * - a StatefulSet's volume claim templates become claims named `<workload>-<template>` (podman named volumes);
  * - Services, NetworkPolicies and the Namespace are left out (kube play ignores them: no isolation here);
- * - ConfigMaps, Secrets and claims no pod mounts are left out (the podman overlay removes their pods).
+ * - ConfigMaps, Secrets and claims no pod mounts are left out (the podman overlay removes their pods);
+ * - secret volumes say `optional: false` (Podman 4.3 crashes on the unset default, podman#16636);
+ * - emptyDir volumes get the workload's name in front (podman names the volume after it, shared by every pod).
  */
 export function kubePlayDocuments(built: readonly KubeObject[]): KubePlayPlan {
   const pods: KubeObject[] = [];
@@ -43,7 +45,17 @@ export function kubePlayDocuments(built: readonly KubeObject[]): KubePlayPlan {
     const labels = template.metadata?.labels ?? {};
     const service = labels[NAME_LABEL];
     if (!service) throw new Error(`${doc.kind}/${doc.metadata?.name}: its pod template has no ${NAME_LABEL} label — render it with @qraft/config`);
-    const spec: PodSpecLike = { ...(template.spec ?? {}), volumes: [...(template.spec?.volumes ?? [])] };
+    // `optional: false` is Kubernetes' default, said out loud: Podman 4.3 dereferences the unset field and
+    // crashes (podman#16636), and `true` makes it skip the secret.
+    const volumes = (template.spec?.volumes ?? []).map((v) => (v.secret ? { ...v, secret: { ...v.secret, optional: false } } : v));
+    // Podman makes an emptyDir a volume named like the pod's volume: the app's and ClickHouse's `logs` would be
+    // one volume, owned by whichever pod came first. Each gets a name of its own.
+    const renamed = new Map(volumes.filter((v) => 'emptyDir' in v).map((v) => [v.name, `${doc.metadata?.name}-${v.name}`]));
+    const containers = ((template.spec?.['containers'] ?? []) as Array<{ volumeMounts?: Array<{ name: string }> }>).map((c) => ({
+      ...c,
+      ...(c.volumeMounts ? { volumeMounts: c.volumeMounts.map((m) => ({ ...m, name: renamed.get(m.name) ?? m.name })) } : {}),
+    }));
+    const spec: PodSpecLike = { ...(template.spec ?? {}), containers, volumes: volumes.map((v) => ({ ...v, name: renamed.get(v.name) ?? v.name })) };
     const templates = (doc.spec?.['volumeClaimTemplates'] ?? []) as KubeObject[];
     for (const t of templates) {
       const claimName = `${doc.metadata?.name}-${t.metadata?.name}`;

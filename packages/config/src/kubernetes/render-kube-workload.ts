@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -26,6 +27,11 @@ export const DATA_VOLUME_SIZE: Readonly<Partial<Record<ServiceName, string>>> = 
 };
 
 export const secretName = (service: string) => `${service}-secrets`;
+/**
+ * A Secret's key is the file name the service reads (`qraft-users.xml`, not the compose secret's name): the
+ * mount is then right even where `items` is ignored (podman kube play 4.3 names the files by key).
+ */
+export const secretKey = (secret: { readonly target: string }) => posix.basename(secret.target);
 export const dataClaimName = (service: string) => `${service}-data`;
 
 /** Requests are a quarter of the CPU limit (the stack fits a small node) and all of the memory limit (no overcommit). */
@@ -59,11 +65,16 @@ function container(f: KubeServiceFacts, configFiles: readonly ConfigFile[]): { c
     volumes.push({ name: `tmpfs-${i}`, emptyDir: { medium: 'Memory' } });
     mounts.push({ name: `tmpfs-${i}`, mountPath: path });
   });
-  if (f.secrets.length > 0) {
+  // One secret volume per target directory, each file placed by `items`: no subPath, so a changed Secret
+  // reaches the running pod (and podman kube play, which ignores subPath, mounts the same files).
+  const secretDirs = [...new Set(f.secrets.map((s) => posix.dirname(s.target)))];
+  secretDirs.forEach((dir, i) => {
+    const name = secretDirs.length === 1 ? 'secrets' : `secrets-${i}`;
+    const here = f.secrets.filter((s) => posix.dirname(s.target) === dir);
     // Group-readable by the pod's fsGroup (the service's gid), like the 0600 files compose mounts.
-    volumes.push({ name: 'secrets', secret: { secretName: secretName(f.name), defaultMode: 0o440 } });
-    for (const s of f.secrets) mounts.push({ name: 'secrets', mountPath: s.target, subPath: s.name, readOnly: true });
-  }
+    volumes.push({ name, secret: { secretName: secretName(f.name), defaultMode: 0o440, items: here.map((s) => ({ key: secretKey(s), path: posix.basename(s.target) })) } });
+    mounts.push({ name, mountPath: dir, readOnly: true });
+  });
 
   const healthPort = f.ports.find((p) => p.name === f.readiness.port)!.container;
   const r = f.readiness;

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { hashComment, headerLines } from '../generated-header';
 import type { StackModel } from '../stack-model';
 import type { KubeServiceFacts } from './kube-service-facts';
-import { secretName } from './render-kube-workload';
+import { secretKey, secretName } from './render-kube-workload';
 
 export interface Kustomization {
   apiVersion: 'kustomize.config.k8s.io/v1beta1';
@@ -26,7 +26,7 @@ export function renderBaseKustomization(model: StackModel, facts: readonly KubeS
     resources: [...resources],
     secretGenerator: facts
       .filter((f) => f.secrets.length > 0)
-      .map((f) => ({ name: secretName(f.name), files: f.secrets.map((s) => `${s.name}=${s.file}`) })),
+      .map((f) => ({ name: secretName(f.name), files: f.secrets.map((s) => `${secretKey(s)}=${s.file}`) })),
   });
 }
 
