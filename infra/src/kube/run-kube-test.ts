@@ -8,7 +8,7 @@ import { pollUntil } from '@qraft/verify';
 import { runCommand } from '../run-command';
 import type { Progress } from '../images/progress';
 import { appOverExec } from './app-over-exec';
-import { kubePlayDocuments, type KubeObject, type KubePlayPlan } from './kube-play-documents';
+import { kubePlayDocuments, type KubeObject, type KubePlayOptions, type KubePlayPlan } from './kube-play-documents';
 import type { Podman } from './podman-command';
 
 /** The podman network the pods join (a DNS-enabled bridge of its own; nothing is published on the host). */
@@ -43,7 +43,7 @@ export interface KubeTestResult {
 class StepFailed extends Error {}
 
 /** Builds the podman overlay with kubectl and adapts it for kube play; secrets are generated into a temporary copy. */
-export async function buildKubePlay(workspaceRoot: string, kubectl: string, dir: string): Promise<KubePlayPlan> {
+export async function buildKubePlay(workspaceRoot: string, kubectl: string, dir: string, options: KubePlayOptions = {}): Promise<KubePlayPlan> {
   cpSync(join(workspaceRoot, KUBE_DIR), join(dir, KUBE_DIR), { recursive: true, filter: (src) => !src.includes(`${KUBE_SECRETS_ROOT}/secrets`) });
   ensureSecrets(join(dir, KUBE_SECRETS_ROOT), loadStack({ variant: 'dev', imageSet: 'registry' }));
   const built = await runCommand(kubectl, ['kustomize', join(dir, KUBE_PODMAN_OVERLAY_DIR)], 60_000);
@@ -54,7 +54,7 @@ export async function buildKubePlay(workspaceRoot: string, kubectl: string, dir:
         : `kubectl kustomize ${KUBE_PODMAN_OVERLAY_DIR} failed: ${built.stderr.trim()}`,
     );
   }
-  return kubePlayDocuments(parseAllDocuments(built.stdout).map((d) => d.toJS() as KubeObject));
+  return kubePlayDocuments(parseAllDocuments(built.stdout).map((d) => d.toJS() as KubeObject), options);
 }
 
 /** What of the test is still on the engine: its pods, and volumes, secrets and networks with the prefix. */
@@ -96,6 +96,7 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
   let plan: KubePlayPlan | undefined;
   let playFile: string | undefined;
   let engine = 'unknown';
+  let major = 0;
   const step = async (name: string, run: () => Promise<string>): Promise<void> => {
     const done = progress.step(name);
     const started = Date.now();
@@ -114,10 +115,11 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
       const r = await podman(['version', '--format', '{{.Client.Version}}']);
       if (!r.ok) throw new Error(`podman does not answer: ${r.stderr.trim()} — install it (\`nx run infra:engine\`) or pass --podman`);
       engine = `podman ${r.stdout.trim()}`;
+      major = Number(r.stdout.trim().split('.')[0]);
       return engine;
     });
     await step('render', async () => {
-      plan = await buildKubePlay(options.workspaceRoot, options.kubectl, dir);
+      plan = await buildKubePlay(options.workspaceRoot, options.kubectl, dir, { undecodedSecrets: major < 5 });
       playFile = join(dir, 'kube-play.yaml');
       writeFileSync(playFile, plan.documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
       return `${plan.documents.length} documents: pods ${plan.pods.join(', ')}`;
@@ -145,6 +147,12 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
       if (!net.ok) throw new Error(`podman network create ${KUBE_TEST_NETWORK}: ${net.stderr.trim()}`);
       const r = await podman(['kube', 'play', '--network', KUBE_TEST_NETWORK, playFile!], { timeoutMs: 300_000 });
       if (!r.ok) throw new Error(`podman kube play: ${r.stderr.trim().split('\n').filter((l) => !/systemd connection to start healthchecks/.test(l)).join(' | ')}`);
+      const published: string[] = [];
+      for (const pod of plan!.pods) {
+        const ports = await podman(['ps', '--filter', `pod=${pod}`, '--format', '{{.Ports}}']);
+        published.push(...ports.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '').map((l) => `${pod}: ${l}`));
+      }
+      if (published.length > 0) throw new Error(`kube play published host ports (${published.join('; ')}) — the test must bind nothing on the host`);
       return `${plan!.pods.length} pods on network ${KUBE_TEST_NETWORK}, no host port published`;
     });
     const app = appOverExec(podman, 'app-app');
