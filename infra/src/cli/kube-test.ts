@@ -13,7 +13,8 @@ image set) on podman: kubectl kustomize, kube play on a network of its own (qraf
 on the host), waits for the app's /readyz, publishes events through the app and reads them back from
 ClickHouse, then kube down and checks that no pod, volume, secret or network of the run is left.
   --podman   podman command prefix (default: QRAFT_KUBE_PODMAN, else "podman"), e.g.
-             "podman --url unix:///run/podman/podman.sock" or "docker exec qraft-nested podman"
+             "podman --url unix:///run/podman/podman.sock" or "docker exec -i qraft-nested podman"
+             (the YAML goes to kube play on stdin, so exec needs -i)
   --kubectl  kubectl binary (default: /usr/local/bin/kubectl from infra/scripts/kubectl.sh, else kubectl)
   --timeout  how long to wait for /readyz and for the events (default 240s)
   --events   how many events the round trip publishes (default 20)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -70,8 +70,8 @@ export async function leftovers(podman: Podman, plan: KubePlayPlan | undefined):
 }
 
 /** `kube down`, then what kube down leaves (named volumes of claims and ConfigMaps, secrets, the network). */
-export async function tearDown(podman: Podman, playFile: string | undefined, plan: KubePlayPlan | undefined): Promise<string[]> {
-  if (playFile && existsSync(playFile)) await podman(['kube', 'down', playFile], { timeoutMs: 120_000 });
+export async function tearDown(podman: Podman, playYaml: string | undefined, plan: KubePlayPlan | undefined): Promise<string[]> {
+  if (playYaml) await podman(['kube', 'down', '-'], { timeoutMs: 120_000, input: playYaml });
   for (const pod of plan?.pods ?? []) {
     // Only pods of this stack (labelled by the renderer) are removed; a stranger's pod of the same name stays.
     const label = await podman(['pod', 'inspect', pod, '--format', '{{index .Labels "app.kubernetes.io/part-of"}}']);
@@ -94,7 +94,8 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
   const steps: KubeTestStep[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'qraft-kube-test-'));
   let plan: KubePlayPlan | undefined;
-  let playFile: string | undefined;
+  // Given on stdin (`kube play -`), so a nested or remote podman needs no access to this machine's files.
+  let playYaml: string | undefined;
   let engine = 'unknown';
   let major = 0;
   const step = async (name: string, run: () => Promise<string>): Promise<void> => {
@@ -120,8 +121,7 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
     });
     await step('render', async () => {
       plan = await buildKubePlay(options.workspaceRoot, options.kubectl, dir, { undecodedSecrets: major < 5 });
-      playFile = join(dir, 'kube-play.yaml');
-      writeFileSync(playFile, plan.documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+      playYaml = plan.documents.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
       return `${plan.documents.length} documents: pods ${plan.pods.join(', ')}`;
     });
     await step('images', async () => {
@@ -145,7 +145,7 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
     await step('kube play', async () => {
       const net = await podman(['network', 'create', KUBE_TEST_NETWORK]);
       if (!net.ok) throw new Error(`podman network create ${KUBE_TEST_NETWORK}: ${net.stderr.trim()}`);
-      const r = await podman(['kube', 'play', '--network', KUBE_TEST_NETWORK, playFile!], { timeoutMs: 300_000 });
+      const r = await podman(['kube', 'play', '--network', KUBE_TEST_NETWORK, '-'], { timeoutMs: 300_000, input: playYaml! });
       if (!r.ok) throw new Error(`podman kube play: ${r.stderr.trim().split('\n').filter((l) => !/systemd connection to start healthchecks/.test(l)).join(' | ')}`);
       const published: string[] = [];
       for (const pod of plan!.pods) {
@@ -189,7 +189,7 @@ export async function runKubeTest(options: KubeTestOptions): Promise<KubeTestRes
   }
   let left: string[] = [];
   await step('kube down', async () => {
-    left = await tearDown(podman, playFile, plan);
+    left = await tearDown(podman, playYaml, plan);
     if (left.length > 0) throw new Error(`left behind: ${left.join(', ')}`);
     return 'pods, volumes, secrets and the network removed';
   }).catch(() => undefined);
