@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { formatTable, parseDuration, runMain, UsageError, type CliSpec } from '@qraft/cli';
 import { createProgress } from '../images/progress';
 import { podmanCommand } from '../kube/podman-command';
 import { runKubeTest, type KubeTestResult } from '../kube/run-kube-test';
-import { parseDuration } from '../stack/stack-options';
 
 const HELP = `Usage: nx run infra:kube-test [-- --podman "podman"] [--timeout 240s] [--events 20] [--json]
 
@@ -23,50 +22,37 @@ Needs the offline images and qraft/app:dev in that podman (infra:offline-images 
 --engine podman). See docs/kubernetes.md for what podman kube play does and does not do.`;
 
 export function formatKubeTest(result: KubeTestResult): string {
-  const width = Math.max(...result.steps.map((s) => s.name.length));
-  const lines = result.steps.map((s) => `${s.ok ? 'PASS' : 'FAIL'}  ${s.name.padEnd(width)}  ${(s.ms / 1000).toFixed(1).padStart(6)} s  ${s.detail.split('\n')[0]}`);
+  const rows = result.steps.map((s) => [s.ok ? 'PASS' : 'FAIL', s.name, `${(s.ms / 1000).toFixed(1)} s`, s.detail.split('\n')[0]!]);
   const passed = result.steps.filter((s) => s.ok).length;
-  return [`kube-test on ${result.engine}`, ...lines, `${passed} passed, ${result.steps.length - passed} failed`].join('\n');
+  return [`kube-test on ${result.engine}`, formatTable(rows, { head: ['', 'step', 'took', 'detail'] }), `${passed} passed, ${result.steps.length - passed} failed`].join('\n');
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      podman: { type: 'string' },
-      kubectl: { type: 'string' },
-      timeout: { type: 'string' },
-      events: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const events = Number(values.events ?? '20');
-  if (!Number.isInteger(events) || events < 1 || events > 500) throw new Error(`--events "${values.events}" is not a count — use a whole number from 1 to 500`);
-  const workspaceRoot = join(__dirname, '..', '..', '..');
-  const result = await runKubeTest({
-    workspaceRoot,
-    podman: podmanCommand(values.podman ?? env['QRAFT_KUBE_PODMAN'] ?? 'podman'),
-    kubectl: values.kubectl ?? (existsSync('/usr/local/bin/kubectl') ? '/usr/local/bin/kubectl' : 'kubectl'),
-    timeoutMs: parseDuration(values.timeout ?? '240s', '--timeout'),
-    events,
-    progress: createProgress(),
-  });
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatKubeTest(result));
-  for (const s of result.steps.filter((x) => !x.ok && x.detail.includes('\n'))) console.error(`\n${s.name}:\n${s.detail}`);
-  return result.ok ? 0 : 1;
-}
+const OPTIONS = {
+  podman: { type: 'string' },
+  kubectl: { type: 'string' },
+  timeout: { type: 'string' },
+  events: { type: 'string' },
+} as const;
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`kube-test: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(2);
-    },
-  );
-}
+export const kubeTestCli: CliSpec<typeof OPTIONS> = {
+  name: 'kube-test',
+  help: HELP,
+  options: OPTIONS,
+  async run({ values, json, io }) {
+    const events = Number(values.events ?? '20');
+    if (!Number.isInteger(events) || events < 1 || events > 500) throw new UsageError(`--events "${values.events}" is not a count — use a whole number from 1 to 500`);
+    const result = await runKubeTest({
+      workspaceRoot: join(__dirname, '..', '..', '..'),
+      podman: podmanCommand(values.podman ?? process.env['QRAFT_KUBE_PODMAN'] ?? 'podman'),
+      kubectl: values.kubectl ?? (existsSync('/usr/local/bin/kubectl') ? '/usr/local/bin/kubectl' : 'kubectl'),
+      timeoutMs: parseDuration(values.timeout ?? '240s', '--timeout'),
+      events,
+      progress: createProgress(),
+    });
+    io.out(json ? JSON.stringify(result, null, 2) : formatKubeTest(result));
+    for (const s of result.steps.filter((x) => !x.ok && x.detail.includes('\n'))) io.err(`\n${s.name}:\n${s.detail}`);
+    return result.ok ? 0 : 1;
+  },
+};
+
+if (require.main === module) runMain(kubeTestCli);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { UsageError } from '@qraft/cli';
 
 export interface PodmanResult {
   readonly ok: boolean;
@@ -12,7 +13,7 @@ export type Podman = (args: readonly string[], options?: { readonly timeoutMs?: 
 /** Splits a prefix on whitespace (no quoting: a prefix is a command and flags, never a sentence). */
 export function parsePodmanPrefix(prefix: string): string[] {
   const words = prefix.trim().split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0) throw new Error('--podman is empty — give a command, e.g. "podman" or "podman --url unix:///run/podman/podman.sock"');
+  if (words.length === 0) throw new UsageError('--podman is empty — give a command, e.g. "podman" or "podman --url unix:///run/podman/podman.sock"');
   return words;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ensureSecrets, KUBE_DIR, KUBE_PODMAN_OVERLAY_DIR, KUBE_SECRETS_ROOT, loadStack } from '@qraft/config';
-import { pollUntil } from '@qraft/verify';
+import { pollUntil } from '@qraft/retry';
 import { runCommand } from '../run-command';
 import type { Progress } from '../images/progress';
 import { appOverExec } from './app-over-exec';

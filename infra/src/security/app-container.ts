@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { APP_IMAGE_TAG, type EngineName } from '../images';
-import { pollUntil } from '@qraft/verify';
+import { pollUntil } from '@qraft/retry';
 import { runCommand } from '../run-command';
 
 /** The hardening flags compose gives the app (read_only, cap_drop, no-new-privileges, tmpfs), as `run` options. */

@@ -43,7 +43,10 @@ export { generatedFiles, type GeneratedFile, type GenerateSelection } from './ge
 export { validateGeneratedFiles } from './validate-generated-files';
 export { validateComposeSchema } from './validate-compose-schema';
 export { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
-export { PORTABILITY_RULES, validatePortability, MAX_NOFILE, type PortabilityRule } from './portability-rules';
+export { type ComposeRule, type ComposeRuleContext } from './compose-rule';
+export { PORTABILITY_RULES, MAX_NOFILE } from './portability-rules';
+export { PROD_PUBLISHED, READ_ONLY_ROOT, SECURITY_RULES } from './security-rules';
+export { COMPOSE_RULES, validateComposeRules } from './validate-compose-rules';
 export type { ValidationProblem } from './validation-problem';
 export { driftReport, type Drift } from './drift-report';
 export { kubeServiceFacts, type KubeServiceFacts } from './kubernetes/kube-service-facts';

@@ -1,10 +1,8 @@
 export { probeApp, type AppProbeOptions } from './app-probe';
 export { buildReport, isRequired, type Check, type CheckReport, type HealthReport } from './check';
 export { probeClickHouse, type ClickHouseProbeOptions } from './clickhouse-probe';
-export { systemClock, type Clock } from './clock';
 export { probeContainer, type ContainerProbeOptions } from './container-probe';
 export { describeError, redactUrl } from './describe-error';
-export { FakeClock } from './fake-clock';
 export { formatLatency } from './format-latency';
 export { exitCode, formatReport, reportToJson, type FormatOptions } from './format-report';
 export { probeGrafana, type GrafanaProbeOptions } from './grafana-probe';
@@ -12,15 +10,6 @@ export { probeHttp, type HttpProbeOptions } from './http-probe';
 export { probeNats, type NatsProbeOptions } from './nats-probe';
 export { type ProbeOptions, type ProbeResult, type ProbeState } from './probe-result';
 export { probePrometheus, type PrometheusProbeOptions } from './prometheus-probe';
-export {
-  backoffDelay,
-  DEFAULT_BACKOFF,
-  retryUntil,
-  RetryTimeoutError,
-  type AttemptOutcome,
-  type BackoffInput,
-  type RetryOptionsInput,
-} from './retry-until';
 export { runChecks, type RunChecksOptions } from './run-checks';
 export { probeTcp, type TcpProbeOptions } from './tcp-probe';
 export { HealthTimeoutError, waitUntilHealthy, type WaitOptionsInput } from './wait-until-healthy';

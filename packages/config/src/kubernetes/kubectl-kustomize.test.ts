@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { runCli } from '../cli';
+import { runConfigCli as runCli } from '../cli';
 import { ensureSecrets, readSecretValues } from '../ensure-secrets';
 import { loadStack } from '../load-stack';
 import { checkKubeRules, type KubeDocument } from './kube-rules';
