@@ -31,17 +31,16 @@ describe('the kube play adaptation of the podman overlay (real kubectl)', () => 
   });
 
   it('works around podman: each pod its own emptyDir volume names, secret volumes not optional (podman 5), secrets as ConfigMaps (podman 4), no port bound on the host', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'qraft-kube-play-'));
+    const work = join(dir, 'podman4');
     const plan = await buildKubePlay(root, KUBECTL, work, { undecodedSecrets: true });
     const secret = plan.documents.find((d) => d.kind === 'ConfigMap' && d.metadata!.name!.startsWith('qraft-kube-app-secrets'))!;
     expect((secret['data'] as Record<string, string>)['clickhouse_app_password']).toBe(readFileSync(join(work, 'configs/kubernetes/base/secrets/clickhouse_app_password'), 'utf8'));
-    rmSync(work, { recursive: true, force: true });
     const pod = (name: string) => plan.documents.find((d) => d.kind === 'Pod' && d.metadata?.name === name)!.spec as { containers: Array<{ volumeMounts: Array<{ name: string; mountPath: string }> }>; volumes: Array<{ name: string; secret?: { optional?: boolean } }> };
     expect(pod('app').volumes.map((v) => v.name)).toEqual(expect.arrayContaining(['qraft-kube-app-logs', 'qraft-kube-app-tmpfs-0']));
     expect(pod('clickhouse').volumes.map((v) => v.name)).toContain('qraft-kube-clickhouse-logs');
     expect(pod('clickhouse').containers[0]!.volumeMounts.find((m) => m.mountPath === '/var/log/clickhouse-server')!.name).toBe('qraft-kube-clickhouse-logs');
     expect(pod('app').volumes.find((v) => v.name === 'secrets')).toMatchObject({ configMap: { name: secret.metadata!.name } });
-    const podman5 = await buildKubePlay(root, KUBECTL, mkdtempSync(join(tmpdir(), 'qraft-kube-play-')));
+    const podman5 = await buildKubePlay(root, KUBECTL, join(dir, 'podman5'));
     const app5 = podman5.documents.find((d) => d.kind === 'Pod' && d.metadata?.name === 'app')!.spec as { volumes: Array<{ name: string; secret?: { optional?: boolean } }> };
     expect(app5.volumes.find((v) => v.name === 'secrets')!.secret!.optional).toBe(false);
     expect(plan.documents.filter((d) => d.kind === 'Pod').flatMap((d) => (d.spec as { containers: Array<{ ports?: unknown }> }).containers.filter((c) => c.ports !== undefined))).toEqual([]);
