@@ -4,6 +4,7 @@ import type { GeneratedFile } from './generated-files';
 import { validateComposeRules } from './validate-compose-rules';
 import { validateComposeSchema } from './validate-compose-schema';
 import { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
+import { validateKubernetesFiles } from './kubernetes/validate-kubernetes-files';
 import type { ValidationProblem } from './validation-problem';
 
 /**
@@ -37,6 +38,7 @@ export function validateGeneratedFiles(files: readonly GeneratedFile[], secretVa
     );
     problems.push(...validateComposeRules(f.path, doc, { variant: f.model.variant, text: f.content }));
   }
+  problems.push(...validateKubernetesFiles(files));
   problems.push(...validateNoSecretValues(files, secretValues));
   return problems;
 }
