@@ -4,6 +4,8 @@
 # An engine that already answers is left alone.
 # It is never run implicitly: `nx run infra:engine` or `.ci/run` call it on purpose.
 set -euo pipefail
+# shellcheck source=lib/apt-mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt-mirror.sh"
 
 usage() {
   cat <<'EOF'
@@ -66,7 +68,9 @@ install_trixie_plugins() {
   if [ ${#need[@]} -eq 0 ]; then say "compose v2 + buildx plugins" present; return; fi
   local tmp; tmp=$(mktemp -d)
   mkdir -p "$tmp/lists/partial" "$tmp/debs"
-  echo "deb http://deb.debian.org/debian trixie main" >"$tmp/sources.list"
+  # The host's own Debian mirror (a company mirror or proxy keeps working), trixie suite.
+  export_apt_proxy
+  echo "deb $(debian_mirror) trixie main" >"$tmp/sources.list"
   apt-get -qq -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$tmp/lists" update >/dev/null
   (cd "$tmp/debs" && apt-get -qq -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null \

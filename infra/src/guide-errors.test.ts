@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -153,11 +153,20 @@ function withGetuid<T>(uid: number, fn: () => T): T {
 }
 
 function runEngineScript(args: readonly string[], asNobody: boolean): string {
-  const script = join(ROOT, 'infra', 'scripts', 'engine.sh');
-  const [file, argv] = asNobody ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args]] : ['bash', [script, ...args]];
-  const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 15_000 });
-  if (result.error) throw result.error;
-  return result.stderr;
+  // A copy of the scripts in a world-readable folder: nobody cannot read a checkout whose parent folder is
+  // private (a fresh clone under `mktemp -d`), and the message must not depend on where the checkout lives.
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-engine-sh-'));
+  try {
+    cpSync(join(ROOT, 'infra', 'scripts'), dir, { recursive: true });
+    chmodSync(dir, 0o755);
+    const script = join(dir, 'engine.sh');
+    const [file, argv] = asNobody ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args]] : ['bash', [script, ...args]];
+    const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 15_000, cwd: dir });
+    if (result.error) throw result.error;
+    return result.stderr;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const CHECK_DOCKER = `require('./src/images/container-engine').checkEngine('docker').then((s) => console.log(s.error));`;
