@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
+import { resolve } from 'node:path';
 import { resolveImageEngine } from '../images/container-engine';
+import { ensureEngine } from '../stack/bootstrap-engine';
 import { createProgress } from '../images/progress';
 import { formatSummary } from './offline-images';
 
@@ -41,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
   const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
   if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
+  // `infra:up` builds the app image first: the engine bootstrap of a fresh host happens here, before it.
+  await ensureEngine(resolve(__dirname, '../../..'), values.engine, (line) => console.error(line));
   const engine = await resolveImageEngine(values.engine);
   // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
   const upstreamNodeImage =
