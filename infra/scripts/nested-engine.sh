@@ -87,17 +87,38 @@ start_engine() {
   # Nx runs the packages' scripts through pnpm: the host's own pnpm (a single binary in pnpm 12) is mounted.
   local pnpm_bin
   pnpm_bin=$(readlink -f "$(command -v pnpm)") || die "pnpm is not on PATH — npm install -g pnpm@12.4.2"
-  # --privileged fails on these hosts (their bounding set lacks CAP_SYS_RESOURCE): every other cap
+  # The app image's `pnpm deploy` copies from the store: the host's store, at the same path, spares a download.
+  local store
+  store=$(cd "$REPO" && pnpm store path 2>/dev/null) || store=
+  local store_mount=() # pnpm's store and settings
+  if [ -n "$store" ] && [ -d "$store" ]; then store_mount=(-v "$store:$store" --label "qraft-matrix.pnpm-store=$store"); fi
+  # pnpm still asks the registry (lockfile policies): the host's npm settings and CA bundle go along, so a
+  # company registry, proxy or TLS-inspecting CA works inside as it does outside.
+  [ ! -f "$HOME/.npmrc" ] || store_mount+=(-v "$HOME/.npmrc:/root/.npmrc:ro")
+  [ ! -f /etc/ssl/certs/ca-certificates.crt ] || store_mount+=(-v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro)
+  # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE (these VMs): every other cap
   # instead. The engine's storage sits on volumes, since overlay on the container's overlay fails.
+  local privileges=(--privileged)
+  local bounding; bounding=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+  if (( ((16#$bounding) >> 24 & 1) == 0 )); then
+    privileges=(--cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined
+      --security-opt apparmor=unconfined --security-opt systempaths=unconfined -v /dev:/dev)
+  fi
+  # cgroup v1 (these VMs): the host's hierarchy, writable. cgroup v2 (GitHub runners): a private namespace,
+  # nested the way docker:dind's entrypoint does it (below) — not tried on these machines, which are v1.
+  local cgroups=(-v /sys/fs/cgroup:/sys/fs/cgroup:rw)
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then cgroups=(--cgroupns=private); fi
   docker run -d --name "$name" --hostname "$name" --init \
-    --cap-add ALL --cap-drop SYS_RESOURCE \
-    --security-opt seccomp=unconfined --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
-    -v /sys/fs/cgroup:/sys/fs/cgroup:rw -v /dev:/dev \
+    "${privileges[@]}" "${cgroups[@]}" \
     -v "$name-lib:/var/lib/$([ "$engine" = docker ] && echo docker || echo containers)" \
-    -v "$REPO:$REPO" -w "$REPO" -v "$(dirname "$pnpm_bin"):/opt/pnpm:ro" \
+    -v "$REPO:$REPO" -w "$REPO" -v "$(dirname "$pnpm_bin"):/opt/pnpm:ro" "${store_mount[@]}" \
     --label qraft-matrix=1 \
     "$ENGINE_IMAGE" >/dev/null
   docker exec "$name" ln -sf "/opt/pnpm/$(basename "$pnpm_bin")" /usr/local/bin/pnpm
+  # cgroup v2: move every process out of the root group so the engine may enable controllers for its own.
+  docker exec "$name" sh -c 'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+      mkdir -p /sys/fs/cgroup/init && xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init/cgroup.procs 2>/dev/null || :
+      sed -e "s/ / +/g" -e "s/^/+/" </sys/fs/cgroup/cgroup.controllers >/sys/fs/cgroup/cgroup.subtree_control; fi'
   if [ "$engine" = docker ]; then
     docker exec -d "$name" sh -c 'dockerd >/var/log/dockerd.log 2>&1'
     wait_for 60 docker exec "$name" docker info || { docker exec "$name" tail -n 20 /var/log/dockerd.log >&2; die "dockerd in $name did not answer within 60 s"; }
@@ -120,8 +141,12 @@ load_images() {
 
 exec_in() {
   local engine=$1; shift
+  # The host's pnpm store, mounted at the same path by `start`: named explicitly, since pnpm would otherwise
+  # make a new one on the checkout's mount and download every package again.
+  local store
+  store=$(docker inspect "qraft-matrix-$engine" --format '{{index .Config.Labels "qraft-matrix.pnpm-store"}}' 2>/dev/null) || store=
   docker exec -e CI=true -e NX_DAEMON=false -e NX_NO_CLOUD=true -e FORCE_COLOR=0 -e PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
-    -w "$REPO" "qraft-matrix-$engine" "$@"
+    ${store:+-e "pnpm_config_store_dir=$store"} -w "$REPO" "qraft-matrix-$engine" "$@"
 }
 
 clean() {

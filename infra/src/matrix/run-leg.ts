@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../run-command';
 import type { Progress } from '../images/progress';
@@ -82,7 +82,8 @@ export async function runLeg(leg: MatrixLeg, options: LegOptions): Promise<LegRe
     mkdirSync(dir, { recursive: true });
     for (const [from, ext] of [[verifyXml, 'xml'], [verifyJson, 'json']] as const) {
       if (!existsSync(from)) continue;
-      copyFileSync(from, join(dir, `${base}.${ext}`));
+      // Moved, not copied: the next leg on the same engine writes the same name, and CI sums every report once.
+      renameSync(from, join(dir, `${base}.${ext}`));
       reports.push(join('reports', 'matrix', `${base}.${ext}`));
     }
   }
