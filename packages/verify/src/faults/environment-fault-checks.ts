@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,8 +96,24 @@ function writeOverride(yaml: string): { file: string; remove: () => void } {
 const PODMAN_OVERRIDE = 'podman-compose 1.0.3 does not apply a second compose file\'s volume over the service\'s own (observed: /var/lib/clickhouse stayed read-write), so the fault cannot be injected on podman';
 const PODMAN_DNS = 'on podman 4.3 (CNI dnsname, no systemd) a container stopped and started outside podman-compose leaves the app unable to resolve nats/clickhouse (observed: ENOTFOUND for 120 s), so the fault would measure the engine\'s DNS, not the app';
 
+/*
+ * ENGINE DIFFERENCE (issue 10; for the engine adapter of issue 11): both limits are those of Podman 4.3 with
+ * CNI and podman-compose 1.0.x. Podman 5 (netavark + aardvark-dns) and podman-compose 1.3 have neither, so the
+ * faults run there. Asked of the podman on this host once per run.
+ */
+let podmanLimits: { overrideIgnored: boolean; cniDns: boolean } | undefined;
+function podmanLimit(reason: string): boolean {
+  if (!podmanLimits) {
+    const backend = spawnSync('podman', ['info', '--format', '{{.Host.NetworkBackend}}'], { encoding: 'utf8' }).stdout?.trim();
+    const compose = spawnSync('podman-compose', ['version'], { encoding: 'utf8' }).stdout ?? '';
+    const [major = 0, minor = 0] = (/podman-compos\w*\s+version\s+v?(\d+)\.(\d+)/.exec(compose) ?? []).slice(1).map(Number);
+    podmanLimits = { overrideIgnored: major < 1 || (major === 1 && minor < 1), cniDns: backend !== 'netavark' };
+  }
+  return reason === PODMAN_OVERRIDE ? podmanLimits.overrideIgnored : podmanLimits.cniDns;
+}
+
 function required(context: FaultContext, podmanReason?: string) {
-  if (podmanReason && context.stack.engine === 'podman') skip(podmanReason);
+  if (podmanReason && context.stack.engine === 'podman' && podmanLimit(podmanReason)) skip(podmanReason);
   const appUrl = context.stack.endpoints.app;
   if (!appUrl) skip('the app API is not published in this variant');
   if (!context.stack.endpoints.clickhouse) skip('ClickHouse is not published in this variant, so stored events cannot be counted');
