@@ -40,7 +40,8 @@ export async function runLeg(leg: MatrixLeg, options: LegOptions): Promise<LegRe
   const flags = ['--engine', leg.engine, '--images', 'offline'];
   const say = (line: string) => progress.line(`${leg.id}: ${line}`);
   const stream = async (file: string, args: readonly string[]) => {
-    const result = await streamCommand(file, args, { cwd: workspaceRoot, timeoutMs: STEP_TIMEOUT_MS, onLine: (l) => say(`  ${l}`) });
+    const env = { ...process.env, FORCE_COLOR: '0' };
+    const result = await streamCommand(file, args, { cwd: workspaceRoot, env, timeoutMs: STEP_TIMEOUT_MS, onLine: (l) => say(`  ${l}`) });
     return result.ok ? '' : `${[file, ...args].join(' ')} failed (${result.error || `exit ${result.exitCode}`})`;
   };
   // Host legs hold the host stack lock for one command at a time; nested legs run in their own container.
