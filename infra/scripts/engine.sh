@@ -152,11 +152,16 @@ if [ $want_podman -eq 1 ]; then
   start_podman_socket
 fi
 if [ $want_servers -eq 1 ]; then
+  servers_missing=0
+  for p in nats-server prometheus clickhouse-server; do pkg_present "$p" || servers_missing=1; done
   ensure_pkgs nats-server prometheus clickhouse-server
-  # Debian's postinst starts nothing without systemd, but stop strays so test ports stay free.
-  for svc in nats-server prometheus clickhouse-server; do
-    pkill -x "$svc" >/dev/null 2>&1 && say "$svc (stray)" stopped || true
-  done
+  # Debian's postinst starts nothing without systemd, but stop what an install just started so test
+  # ports stay free. Only then: on a shared machine a running nats-server is someone's test server.
+  if [ $servers_missing -eq 1 ]; then
+    for svc in nats-server prometheus clickhouse-server; do
+      pkill -x "$svc" >/dev/null 2>&1 && say "$svc (started by its package)" stopped || true
+    done
+  fi
 fi
 
 if [ $json -eq 1 ]; then
