@@ -9,6 +9,7 @@ import { ensureSecrets, loadStack } from '@qraft/config';
 import { probeClickHouse, probeContainer, probeHttp, waitUntilHealthy } from '@qraft/health';
 import { parseOfflineImageNames } from './images/offline-image-set';
 import { parseEngineChoice } from './runtime';
+import { planEngineBootstrap, type EngineHost } from './stack/bootstrap-engine';
 import { assertPortsFree, prepareDirectories } from './stack/prepare-host';
 import { normalizeOptions } from './stack/stack-options';
 
@@ -169,6 +170,11 @@ function runEngineScript(args: readonly string[], asNobody: boolean): string {
   }
 }
 
+function planMessage(host: EngineHost): string {
+  const plan = planEngineBootstrap(host, 'docker');
+  return plan.kind === 'refuse' ? plan.message : `no refusal: ${plan.kind}`;
+}
+
 const CHECK_DOCKER = `require('./src/images/container-engine').checkEngine('docker').then((s) => console.log(s.error));`;
 const FIX = 'run `nx run infra:engine` (as root) to install and start it; `nx run infra:doctor` shows what is missing';
 
@@ -191,6 +197,10 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
   },
   'engine "<value>" is not known — use docker, podman, docker-compose-v1 or podman-compose (option --engine or QRAFT_ENGINE)': () =>
     thrown(() => parseEngineChoice('lxc')),
+  'no container engine answers — install one as root: `sudo bash infra/scripts/engine.sh --docker`, then run `pnpm nx run infra:up` again': async () =>
+    planMessage({ engineAnswers: false, root: false, apt: true }),
+  'no container engine answers and this host has no apt-get (not Debian/Ubuntu), so it cannot be bootstrapped here — install Docker (with compose v2) or Podman (with podman-compose), start it and run `pnpm nx run infra:up` again (docs/requirements.md)':
+    async () => planMessage({ engineAnswers: false, root: true, apt: false }),
   "engine: unknown option '<option>' — see --help": async () => runEngineScript(['--lxc'], false),
   'engine: must run as root (it installs packages and starts daemons) — re-run with sudo': async () =>
     // The root check comes before anything is installed; as root, drop to nobody to reach it.
