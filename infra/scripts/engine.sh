@@ -132,7 +132,8 @@ start_podman_socket() {
   say "podman API socket" "started ($sock)"
 }
 
-ensure_pkgs ca-certificates curl iptables debootstrap busybox-static
+# debian-archive-keyring: debootstrap of Debian suites on Ubuntu hosts (GitHub runners) verifies with it.
+ensure_pkgs ca-certificates curl iptables debootstrap debian-archive-keyring busybox-static
 if [ $want_docker -eq 1 ]; then
   # An engine that already answers (Docker CE on CI runners, Docker Desktop) is used as it is:
   # installing docker.io beside docker-ce's containerd.io would conflict.
