@@ -1,4 +1,4 @@
-import { formatLegLine, sumTotals, totalsFromVerifyJson, NO_REPORT, type LegResult } from './leg-result';
+import { formatLegLine, noReportJUnit, sumTotals, totalsFromVerifyJson, NO_REPORT, type LegResult } from './leg-result';
 
 const leg = (engine: string, passed: number, failed: number, skipped: number): LegResult => ({
   id: 'nested-docker',
@@ -28,5 +28,11 @@ describe('matrix lines', () => {
 
   it('adds the legs up for the last line', () => {
     expect(sumTotals([leg('a', 3, 0, 1), leg('b', 2, 1, 0)])).toEqual({ passed: 5, failed: 1, skipped: 1 });
+  });
+
+  it('writes one failed JUnit case with the reason for a leg without a report, escaped', () => {
+    const xml = noReportJUnit('host-podman', 'podman 4.3.1 (podman-compose 1.0.3)', 'port 8080 (app http) is already in use on 127.0.0.1 & <more>');
+    expect(xml).toContain('tests="1" failures="1"');
+    expect(xml).toContain('message="port 8080 (app http) is already in use on 127.0.0.1 &amp; &lt;more&gt;"');
   });
 });

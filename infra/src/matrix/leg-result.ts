@@ -46,3 +46,21 @@ export function sumTotals(results: readonly LegResult[]): LegTotals {
     { passed: 0, failed: 0, skipped: 0 },
   );
 }
+
+const xmlEscape = (text: string): string =>
+  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+/** JUnit for a leg that produced no report of its own (engine never started, `up` failed): one failed case with the reason. */
+export function noReportJUnit(legId: string, engine: string, error: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="matrix.${xmlEscape(legId)}" tests="1" failures="1" skipped="0">`,
+    `  <testsuite name="matrix.${xmlEscape(legId)}" tests="1" failures="1" skipped="0">`,
+    `    <testcase classname="matrix.${xmlEscape(legId)}" name="${xmlEscape(engine)}: the leg produced a report">`,
+    `      <failure message="${xmlEscape(error)}"/>`,
+    '    </testcase>',
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../run-command';
 import type { Progress } from '../images/progress';
 import { streamCommand } from '../images/stream-command';
 import { describeEngine, type CommandRunner } from './engine-description';
-import { NO_REPORT, totalsFromVerifyJson, type LegResult } from './leg-result';
+import { NO_REPORT, noReportJUnit, totalsFromVerifyJson, type LegResult } from './leg-result';
 import type { MatrixLeg } from './matrix-leg';
 
 /** The host stack's fixed names and ports are shared by everyone on this machine: one stack run at a time. */
@@ -78,8 +78,14 @@ export async function runLeg(leg: MatrixLeg, options: LegOptions): Promise<LegRe
   const totals = totalsFromVerifyJson(reportText);
   const reports: string[] = [];
   const base = options.suite === 'faults' ? `${leg.id}-faults` : leg.id;
+  const dir = join(workspaceRoot, 'reports', 'matrix');
+  if (!totals) {
+    // CI sums JUnit files: a leg that never verified anything still shows up as one failed case.
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${base}.xml`), noReportJUnit(leg.id, engine, error || `${suite.target} wrote no report`));
+    reports.push(join('reports', 'matrix', `${base}.xml`));
+  }
   if (totals) {
-    const dir = join(workspaceRoot, 'reports', 'matrix');
     mkdirSync(dir, { recursive: true });
     for (const [from, ext] of [[verifyXml, 'xml'], [verifyJson, 'json']] as const) {
       if (!existsSync(from)) continue;
