@@ -4,6 +4,8 @@
 # An engine that already answers is left alone.
 # It is never run implicitly: `nx run infra:engine` or `.ci/run` call it on purpose.
 set -euo pipefail
+# shellcheck source=lib/apt-mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt-mirror.sh"
 
 usage() {
   cat <<'EOF'
@@ -66,7 +68,9 @@ install_trixie_plugins() {
   if [ ${#need[@]} -eq 0 ]; then say "compose v2 + buildx plugins" present; return; fi
   local tmp; tmp=$(mktemp -d)
   mkdir -p "$tmp/lists/partial" "$tmp/debs"
-  echo "deb http://deb.debian.org/debian trixie main" >"$tmp/sources.list"
+  # The host's own Debian mirror (a company mirror or proxy keeps working), trixie suite.
+  export_apt_proxy
+  echo "deb $(debian_mirror) trixie main" >"$tmp/sources.list"
   apt-get -qq -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null \
     -o Dir::State::Lists="$tmp/lists" update >/dev/null
   (cd "$tmp/debs" && apt-get -qq -o Dir::Etc::SourceList="$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null \
@@ -128,7 +132,8 @@ start_podman_socket() {
   say "podman API socket" "started ($sock)"
 }
 
-ensure_pkgs ca-certificates curl iptables debootstrap busybox-static
+# debian-archive-keyring: debootstrap of Debian suites on Ubuntu hosts (GitHub runners) verifies with it.
+ensure_pkgs ca-certificates curl iptables debootstrap debian-archive-keyring busybox-static
 if [ $want_docker -eq 1 ]; then
   # An engine that already answers (Docker CE on CI runners, Docker Desktop) is used as it is:
   # installing docker.io beside docker-ce's containerd.io would conflict.
@@ -148,11 +153,16 @@ if [ $want_podman -eq 1 ]; then
   start_podman_socket
 fi
 if [ $want_servers -eq 1 ]; then
+  servers_missing=0
+  for p in nats-server prometheus clickhouse-server; do pkg_present "$p" || servers_missing=1; done
   ensure_pkgs nats-server prometheus clickhouse-server
-  # Debian's postinst starts nothing without systemd, but stop strays so test ports stay free.
-  for svc in nats-server prometheus clickhouse-server; do
-    pkill -x "$svc" >/dev/null 2>&1 && say "$svc (stray)" stopped || true
-  done
+  # Debian's postinst starts nothing without systemd, but stop what an install just started so test
+  # ports stay free. Only then: on a shared machine a running nats-server is someone's test server.
+  if [ $servers_missing -eq 1 ]; then
+    for svc in nats-server prometheus clickhouse-server; do
+      pkill -x "$svc" >/dev/null 2>&1 && say "$svc (started by its package)" stopped || true
+    done
+  fi
 fi
 
 if [ $json -eq 1 ]; then

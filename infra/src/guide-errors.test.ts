@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { ensureSecrets, loadStack } from '@qraft/config';
 import { probeClickHouse, probeContainer, probeHttp, waitUntilHealthy } from '@qraft/health';
 import { parseOfflineImageNames } from './images/offline-image-set';
 import { parseEngineChoice } from './runtime';
+import { planEngineBootstrap, type EngineHost } from './stack/bootstrap-engine';
 import { assertPortsFree, prepareDirectories } from './stack/prepare-host';
 import { normalizeOptions } from './stack/stack-options';
 
@@ -153,11 +154,25 @@ function withGetuid<T>(uid: number, fn: () => T): T {
 }
 
 function runEngineScript(args: readonly string[], asNobody: boolean): string {
-  const script = join(ROOT, 'infra', 'scripts', 'engine.sh');
-  const [file, argv] = asNobody ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args]] : ['bash', [script, ...args]];
-  const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 15_000 });
-  if (result.error) throw result.error;
-  return result.stderr;
+  // A copy of the scripts in a world-readable folder: nobody cannot read a checkout whose parent folder is
+  // private (a fresh clone under `mktemp -d`), and the message must not depend on where the checkout lives.
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-engine-sh-'));
+  try {
+    cpSync(join(ROOT, 'infra', 'scripts'), dir, { recursive: true });
+    chmodSync(dir, 0o755);
+    const script = join(dir, 'engine.sh');
+    const [file, argv] = asNobody ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', script, ...args]] : ['bash', [script, ...args]];
+    const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 15_000, cwd: dir });
+    if (result.error) throw result.error;
+    return result.stderr;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function planMessage(host: EngineHost): string {
+  const plan = planEngineBootstrap(host, 'docker');
+  return plan.kind === 'refuse' ? plan.message : `no refusal: ${plan.kind}`;
 }
 
 const CHECK_DOCKER = `require('./src/images/container-engine').checkEngine('docker').then((s) => console.log(s.error));`;
@@ -182,6 +197,10 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
   },
   'engine "<value>" is not known — use docker, podman, docker-compose-v1 or podman-compose (option --engine or QRAFT_ENGINE)': () =>
     thrown(() => parseEngineChoice('lxc')),
+  'no container engine answers — install one as root: `sudo bash infra/scripts/engine.sh --docker`, then run `pnpm nx run infra:up` again': async () =>
+    planMessage({ engineAnswers: false, root: false, apt: true }),
+  'no container engine answers and this host has no apt-get (not Debian/Ubuntu), so it cannot be bootstrapped here — install Docker (with compose v2) or Podman (with podman-compose), start it and run `pnpm nx run infra:up` again (docs/requirements.md)':
+    async () => planMessage({ engineAnswers: false, root: true, apt: false }),
   "engine: unknown option '<option>' — see --help": async () => runEngineScript(['--lxc'], false),
   'engine: must run as root (it installs packages and starts daemons) — re-run with sudo': async () =>
     // The root check comes before anything is installed; as root, drop to nobody to reach it.

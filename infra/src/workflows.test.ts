@@ -16,10 +16,11 @@ describe('GitHub workflows', () => {
     expect(state.errors.length).toBeGreaterThan(0);
   });
 
-  it('the CI workflow runs the matrix of Node 20 and 22 on docker and podman', () => {
+  it("the CI workflow runs the matrix of Node 20 and 22 on the runner's Docker and Podman and on Podman 5, faults on Docker and Podman 5", () => {
     const ci = readFileSync(join(dir, 'ci.yml'), 'utf8');
     expect(ci).toMatch(/node: \['20', '22'\]/);
-    expect(ci).toMatch(/engine: \[docker, podman\]/);
+    expect(ci).toMatch(/leg: \[host-docker, host-podman, nested-podman\]/);
+    expect(ci).toMatch(/--legs \$\{\{ matrix\.leg \}\} --suite faults/);
   });
 });
 

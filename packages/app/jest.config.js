@@ -1,1 +1,1 @@
-module.exports = require('../../jest.preset.js')('app');
+module.exports = require('../../jest.preset.js')('app', { realServers: true });

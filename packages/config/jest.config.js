@@ -1,1 +1,1 @@
-module.exports = require('../../jest.preset.js')('config');
+module.exports = require('../../jest.preset.js')('config', { realServers: true });

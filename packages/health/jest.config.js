@@ -1,4 +1,4 @@
-const preset = require('../../jest.preset.js')('health');
+const preset = require('../../jest.preset.js')('health', { realServers: true });
 
 module.exports = {
   ...preset,

@@ -1,1 +1,1 @@
-module.exports = require('../../jest.preset.js')('testkit');
+module.exports = require('../../jest.preset.js')('testkit', { realServers: true });

@@ -1,6 +1,8 @@
 import { runMain, UsageError, type CliSpec } from '@qraft/cli';
 import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
+import { resolve } from 'node:path';
+import { ensureEngine } from '../stack/bootstrap-engine';
 import { createProgress } from '../images/progress';
 import { engineOption } from './engine-option';
 import { formatBuiltImages } from './format-built-images';
@@ -37,6 +39,8 @@ export const imageCli: CliSpec<typeof OPTIONS> = {
     const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
     const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
     if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new UsageError(`--node-base "${nodeBase}" is not known — use offline or upstream`);
+    // `infra:up` builds the app image first: the engine bootstrap of a fresh host happens here, before it.
+    await ensureEngine(resolve(__dirname, '../../..'), values.engine, (line) => io.err(line));
     const engine = await engineOption(values.engine);
     // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
     const upstreamNodeImage =

@@ -5,6 +5,8 @@ import { downStack } from '../stack/down';
 import { formatStackTable, stackRows } from '../stack/stack-table';
 import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
 import { openStack, upStack } from '../stack/up';
+import { ensureEngine } from '../stack/bootstrap-engine';
+import { loadStack } from '@qraft/config';
 import { runChecks } from '@qraft/health';
 import { readinessChecks } from '../stack/readiness-checks';
 
@@ -31,6 +33,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const options = normalizeOptions(values, process.env);
   const progress = createProgress();
+  // A fresh root Debian/Ubuntu host has no engine yet: `up` installs one (one line says so) or names the command.
+  // The configuration is checked first: a bad variable is named before anything is installed.
+  if (command === 'up') {
+    loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
+    await ensureEngine(options.workspaceRoot, values.engine, (line) => progress.line(line));
+  }
   const handle = await openStack(options, process.env);
   switch (command) {
     case 'up': {

@@ -74,10 +74,13 @@ export async function findCurrentImage(
   recordDir: string = DEFAULT_RECORD_DIR,
 ): Promise<{ imageId: string; sizeBytes: number } | undefined> {
   const entry = readImageRecord(recordDir, tag).engines[engine];
-  if (!entry || entry.inputsHash !== inputsHash) return undefined;
   const info = await inspectImage(engine, tag);
-  if (!info || info.id !== normaliseImageId(entry.imageId)) return undefined;
-  return { imageId: info.id, sizeBytes: info.sizeBytes };
+  if (!info) return undefined;
+  if (entry && entry.inputsHash === inputsHash && info.id === normaliseImageId(entry.imageId)) return { imageId: info.id, sizeBytes: info.sizeBytes };
+  // An image loaded from another engine without a registry (docker save | load, infra:matrix's nested
+  // engines) has no record here, but carries the inputs hash it was built from.
+  if (info.labels[INPUTS_HASH_LABEL] === inputsHash) return { imageId: info.id, sizeBytes: info.sizeBytes };
+  return undefined;
 }
 
 function buildCommand(options: BuildImageOptions, iidFile: string): { file: string; args: string[]; env: NodeJS.ProcessEnv } {

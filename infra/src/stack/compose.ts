@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Runtime } from '../runtime';
 import { streamCommand, type StreamCommandResult } from '../images/stream-command';
 import { runCommand, type CommandResult } from '../run-command';
@@ -13,7 +14,9 @@ export interface ComposeTarget {
 /** The argv for one compose call: the three tools take the same subcommands after `-p` and `-f`. */
 export function composeArgv(target: ComposeTarget, args: readonly string[]): [string, string[]] {
   const [bin, ...prefix] = target.runtime.compose.command;
-  return [bin!, [...prefix, '-p', target.project, '-f', target.file, ...args]];
+  // ENGINE DIFFERENCE (issue 10; for the adapter of issue 11): podman-compose 1.3 changes into the compose
+  // file's directory before it opens the file, so a relative -f is not found. An absolute one works everywhere.
+  return [bin!, [...prefix, '-p', target.project, '-f', resolve(target.cwd, target.file), ...args]];
 }
 
 /** A short compose call whose output we parse. */

@@ -24,6 +24,11 @@ export function preferNameserver(resolvConf: string, first: string): string {
  * the containers it changed.
  */
 export async function preferNetworkDns(containers: readonly string[], preferred: string): Promise<string[]> {
+  // ENGINE DIFFERENCE (issue 10; for the engine adapter of issue 11): only CNI's dnsname has the
+  // one-dnsmasq-per-network race. Netavark's aardvark-dns (Podman ≥ 4 default, the only backend of
+  // Podman 5) answers for every network of the container, so nothing is rewritten there.
+  const backend = await runCommand('podman', ['info', '--format', '{{.Host.NetworkBackend}}']);
+  if (backend.stdout.trim() !== 'cni') return [];
   const gateway = await runCommand('podman', ['network', 'inspect', preferred, '--format', '{{range .Subnets}}{{.Gateway}}{{end}}']);
   if (!gateway.ok || gateway.stdout.trim() === '') return [];
   const changed: string[] = [];

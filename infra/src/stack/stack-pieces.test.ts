@@ -11,15 +11,15 @@ const runtime = (name: 'docker-compose-v2' | 'podman-compose', command: string[]
 });
 
 describe('stack pieces', () => {
-  it('gives docker compose and podman-compose the same project and file flags', () => {
-    const target = { file: 'configs/compose/dev.offline.yml', project: 'qraft', cwd: '/' };
+  it('gives docker compose and podman-compose the same project and an absolute file (podman-compose 1.3 changes directory first)', () => {
+    const target = { file: 'configs/compose/dev.offline.yml', project: 'qraft', cwd: '/work/qraft' };
     expect(composeArgv({ ...target, runtime: runtime('docker-compose-v2', ['docker', 'compose']) }, ['up', '-d'])).toEqual([
       'docker',
-      ['compose', '-p', 'qraft', '-f', 'configs/compose/dev.offline.yml', 'up', '-d'],
+      ['compose', '-p', 'qraft', '-f', '/work/qraft/configs/compose/dev.offline.yml', 'up', '-d'],
     ]);
     expect(composeArgv({ ...target, runtime: runtime('podman-compose', ['podman-compose']) }, ['down'])).toEqual([
       'podman-compose',
-      ['-p', 'qraft', '-f', 'configs/compose/dev.offline.yml', 'down'],
+      ['-p', 'qraft', '-f', '/work/qraft/configs/compose/dev.offline.yml', 'down'],
     ]);
   });
 

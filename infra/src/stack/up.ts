@@ -8,6 +8,7 @@ import { createProgress, type Progress } from '../images/progress';
 import { detectRuntime, type Runtime } from '../runtime';
 import { composeStream, type ComposeTarget } from './compose';
 import { preferNetworkDns } from './podman-dns';
+import { driveHealthchecks } from './podman-healthchecks';
 import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { readinessChecks, type Credentials } from './readiness-checks';
 import { lastLogLines } from './last-log-lines';
@@ -106,7 +107,9 @@ export async function upStack(handle: StackHandle, options: StackOptions, progre
 
   const startedAt = new Date();
   const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
-  const result = await composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`));
+  // Podman without systemd runs no healthchecks; podman-compose 1.3 waits on them (depends_on conditions).
+  const driver = handle.runtime.compose.engine === 'podman' ? driveHealthchecks(model.project) : undefined;
+  const result = await composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`)).finally(() => driver?.stop());
   if (!result.ok) {
     done('failed');
     throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,8 +96,35 @@ function writeOverride(yaml: string): { file: string; remove: () => void } {
 const PODMAN_OVERRIDE = 'podman-compose 1.0.3 does not apply a second compose file\'s volume over the service\'s own (observed: /var/lib/clickhouse stayed read-write), so the fault cannot be injected on podman';
 const PODMAN_DNS = 'on podman 4.3 (CNI dnsname, no systemd) a container stopped and started outside podman-compose leaves the app unable to resolve nats/clickhouse (observed: ENOTFOUND for 120 s), so the fault would measure the engine\'s DNS, not the app';
 
-function required(context: FaultContext, podmanReason?: string) {
-  if (podmanReason && context.stack.engine === 'podman') skip(podmanReason);
+const PODMAN_REQUIRES =
+  'podman-compose 1.3 creates each container with podman\'s --requires for its depends_on, so clickhouse cannot be removed and re-created with the override while the app that requires it exists (observed: "container … has dependent containers which must be removed before it") — containers/podman-compose#1177; re-creating the app too would defeat the fault (the app must stay up)';
+const PODMAN_REQUIRES_START =
+  'podman refuses to start the app while nats is stopped, since podman-compose 1.3 created the app with --requires for its depends_on (observed: "some dependencies of container … are not started") — containers/podman-compose#1177';
+
+/*
+ * ENGINE DIFFERENCE (issue 10; for the engine adapter of issue 11): which podman limit applies depends on the
+ * versions. Podman 5 (netavark + aardvark-dns) keeps service names after a stop/start, so the DNS limit is
+ * CNI's only. With podman-compose 1.3 all three stop earlier: its --requires links keep a single service from
+ * being re-created, and the app from starting while nats is stopped. Asked of the podman on this host once per run.
+ */
+let podmanFacts: { composeMinor: number; cniDns: boolean } | undefined;
+function podmanReason(kind: 'override' | 'dns'): string | undefined {
+  if (!podmanFacts) {
+    const backend = spawnSync('podman', ['info', '--format', '{{.Host.NetworkBackend}}'], { encoding: 'utf8' }).stdout?.trim();
+    const compose = spawnSync('podman-compose', ['version'], { encoding: 'utf8' }).stdout ?? '';
+    const [major = 0, minor = 0] = (/podman-compos\w*\s+version\s+v?(\d+)\.(\d+)/.exec(compose) ?? []).slice(1).map(Number);
+    podmanFacts = { composeMinor: major * 100 + minor, cniDns: backend !== 'netavark' };
+  }
+  if (podmanFacts.composeMinor >= 101) return kind === 'override' ? PODMAN_REQUIRES : PODMAN_REQUIRES_START;
+  if (kind === 'dns') return podmanFacts.cniDns ? PODMAN_DNS : undefined;
+  return PODMAN_OVERRIDE;
+}
+
+function required(context: FaultContext, podmanLimit?: 'override' | 'dns') {
+  if (podmanLimit && context.stack.engine === 'podman') {
+    const reason = podmanReason(podmanLimit);
+    if (reason) skip(reason);
+  }
   const appUrl = context.stack.endpoints.app;
   if (!appUrl) skip('the app API is not published in this variant');
   if (!context.stack.endpoints.clickhouse) skip('ClickHouse is not published in this variant, so stored events cannot be counted');
@@ -117,7 +144,7 @@ export const readOnlyDataDirFault: VerifyCheck<FaultContext> = {
   group: 'environment',
   name: 'ClickHouse data directory read-only: the app stays up, is not ready with the reason, and catches up',
   run: async (context) => {
-    const { appUrl, dataDir, clickhouseName, appName } = required(context, PODMAN_OVERRIDE);
+    const { appUrl, dataDir, clickhouseName, appName } = required(context, 'override');
     const { docker } = context.stack;
     const type = `faults.readonly.r${randomUUID().slice(0, 8)}`;
     const override = writeOverride(`services:\n  clickhouse:\n    volumes:\n      - "${dataDir.hostPath}:/var/lib/clickhouse:ro"\n`);
@@ -159,7 +186,7 @@ export const fullDiskFault: VerifyCheck<FaultContext> = {
   group: 'environment',
   name: 'ClickHouse disk full: the app stays up, is not ready with the reason, and catches up',
   run: async (context) => {
-    const { appUrl, dataDir, appName } = required(context, PODMAN_OVERRIDE);
+    const { appUrl, dataDir, appName } = required(context, 'override');
     if (process.getuid?.() !== 0) skip('mounting a small tmpfs for the full disk needs root on the engine host');
     const { docker } = context.stack;
     const type = `faults.diskfull.d${randomUUID().slice(0, 8)}`;
@@ -211,7 +238,7 @@ export const natsUnreachableAtStartFault: VerifyCheck<FaultContext> = {
   group: 'environment',
   name: 'NATS unreachable when the app starts: the app stays up, is not ready with the reason, and catches up',
   run: async (context) => {
-    const { appUrl, appName } = required(context, PODMAN_DNS);
+    const { appUrl, appName } = required(context, 'dns');
     const natsName = containerOf(context, 'nats');
     const { docker } = context.stack;
     const type = `faults.natsdown.n${randomUUID().slice(0, 8)}`;
