@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { APP_IMAGE_TAG, type EngineName } from '../images';
-import { pollUntil } from '@qraft/verify';
-import { runCommand } from '../run-command';
+import { retryUntil } from '@qraft/health';
+import { runCommand } from '@qraft/stack';
 
 /** The hardening flags compose gives the app (read_only, cap_drop, no-new-privileges, tmpfs), as `run` options. */
 export const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true', '--tmpfs', '/tmp', '--tmpfs', '/var/log/qraft:uid=1000,gid=1000', '--pids-limit', '256', '--memory', '512m', '--cpus', '1'];
@@ -33,14 +33,14 @@ export async function runAppContainer(engine: EngineName, flags: readonly string
 
 /** Polls until the URL answers 200; only the timeout throws. */
 export async function httpOk(url: string, timeoutMs: number): Promise<string> {
-  return pollUntil(
-    `${url} to answer 200`,
-    async () => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+  return retryUntil(
+    async (signal) => {
+      const res = await fetch(url, { signal });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return res.text();
     },
-    timeoutMs,
+    () => true,
+    { what: `${url} to answer 200`, timeoutMs, attemptTimeoutMs: 2_000 },
   );
 }
 

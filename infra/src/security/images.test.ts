@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APP_IMAGE_TAG, buildAppImage, buildOfflineImages, OFFLINE_IMAGES } from '../images';
 import { engineForTests } from '../images/test-engines';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { hardeningProblems, HARDENED, httpOk, runAppContainer } from './app-container';
 import { findSecretValues } from './compose-security';
 import { findSecretsInImage, rootUserProblem, saveImage, type ImageConfig } from './image-scan';

@@ -1,11 +1,13 @@
-import type { Runtime } from '../runtime';
-import { streamCommand, type StreamCommandResult } from '../images/stream-command';
-import { runCommand, type CommandResult } from '../run-command';
+import type { Runtime } from './runtime';
+import { streamCommand, type StreamCommandResult } from './stream-command';
+import { runCommand, type CommandResult } from './run-command';
 
 /** Which compose file, under which project name, with which tool. */
 export interface ComposeTarget {
   readonly runtime: Runtime;
   readonly file: string;
+  /** More compose files on top of `file` (a fault's override), in order. */
+  readonly overrides?: readonly string[];
   readonly project: string;
   readonly cwd: string;
 }
@@ -13,7 +15,8 @@ export interface ComposeTarget {
 /** The argv for one compose call: the three tools take the same subcommands after `-p` and `-f`. */
 export function composeArgv(target: ComposeTarget, args: readonly string[]): [string, string[]] {
   const [bin, ...prefix] = target.runtime.compose.command;
-  return [bin!, [...prefix, '-p', target.project, '-f', target.file, ...args]];
+  const files = [target.file, ...(target.overrides ?? [])].flatMap((f) => ['-f', f]);
+  return [bin!, [...prefix, '-p', target.project, ...files, ...args]];
 }
 
 /** A short compose call whose output we parse. */

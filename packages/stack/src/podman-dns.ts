@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { runCommand } from '../run-command';
+import { runCommand } from './run-command';
 
 /**
  * Puts `first` at the top of a resolv.conf's nameservers, keeping the others in order.
@@ -13,6 +13,12 @@ export function preferNameserver(resolvConf: string, first: string): string {
   const rest = lines.filter((l) => !isFirst(l));
   rest.splice(at, 0, `nameserver ${first}`);
   return rest.join('\n');
+}
+
+/** Whether Podman's network backend is CNI (whose dnsname plugin needs the repair below), not netavark. */
+export async function usesCniDnsname(): Promise<boolean> {
+  const backend = await runCommand('podman', ['info', '--format', '{{.Host.NetworkBackend}}']);
+  return backend.ok && backend.stdout.trim() === 'cni';
 }
 
 /**
