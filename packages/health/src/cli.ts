@@ -152,9 +152,9 @@ async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string 
   }
 }
 
-// The script body runs only when this file is the entry point; tests import main().
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs a qraft-health `main` on this process (argv, env, stdio) and sets its exit code. */
+export function runAsProcess(run: (argv: readonly string[], io: CliIo) => Promise<0 | 1 | 2>): void {
+  run(process.argv.slice(2), {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -169,3 +169,6 @@ if (require.main === module) {
     },
   );
 }
+
+// The script body runs only when this file is the entry point; tests import main().
+if (require.main === module) runAsProcess(main);

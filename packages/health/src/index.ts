@@ -25,5 +25,5 @@ export { parseDuration } from './parse-duration';
 export { runChecks, type RunChecksOptions } from './run-checks';
 export { probeTcp, type TcpProbeOptions } from './tcp-probe';
 export { HealthTimeoutError, waitUntilHealthy, type WaitOptionsInput } from './wait-until-healthy';
-export { main as runHealthCli, type CheckCommand, type CliIo, type StackCommands } from './cli';
+export { main as runHealthCli, runAsProcess, type CheckCommand, type CliIo, type StackCommands } from './cli';
 export { UsageError, type CliCommand } from './cli-args';

@@ -3,7 +3,7 @@
 // commands that need the stack — `stack` (the readiness gate of `up`, from the model) and `container`.
 import { resolve } from 'node:path';
 import Dockerode from 'dockerode';
-import { runHealthCli, UsageError, type CheckCommand, type CliIo, type StackCommands } from '@qraft/health';
+import { runAsProcess, runHealthCli, UsageError, type CheckCommand, type CliIo, type StackCommands } from '@qraft/health';
 import { probeContainer } from './container-probe';
 import { readinessChecks } from './readiness-checks';
 import { detectRuntime } from './runtime';
@@ -59,19 +59,4 @@ export function main(argv: readonly string[], io: CliIo, workspaceRoot = process
   return runHealthCli(argv, io, stackCommands(resolve(workspaceRoot)));
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), {
-    env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    isTTY: process.stdout.isTTY === true,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`qraft-health: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsProcess(main);
