@@ -1,3 +1,4 @@
+import { formatTable } from '@qraft/cli';
 import { existsSync, statfsSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { isPortFree, probeComposeTool, runCommand, SOCKETS, type ComposeToolName } from '@qraft/stack';
@@ -83,12 +84,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
 /** A plain table for people: one line per check, fixes for what fails. */
 export function formatDoctorTable(report: DoctorReport): string {
-  const width = Math.max(...report.checks.map((c) => c.item.length));
-  const lines = report.checks.map((c) => {
-    const mark = c.ok ? 'ok  ' : c.required ? 'FAIL' : 'no  ';
-    const fix = c.ok ? '' : `  → ${c.fix}`;
-    return `${mark}  ${c.item.padEnd(width)}  ${c.detail}${fix}`;
-  });
+  const rows = report.checks.map((c) => [c.ok ? 'ok' : c.required ? 'FAIL' : 'no', c.item, c.ok ? c.detail : `${c.detail}  → ${c.fix}`]);
+  const lines = [formatTable(rows)];
   lines.push('', report.ok ? 'doctor: this host can run the Qraft stack' : 'doctor: something the stack needs is missing (FAIL rows above)');
   return lines.join('\n');
 }

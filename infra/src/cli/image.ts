@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
+import { runMain, UsageError, type CliSpec } from '@qraft/cli';
 import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
-import { resolveImageEngine } from '../images/container-engine';
 import { createProgress } from '../images/progress';
-import { formatSummary } from './offline-images';
+import { engineOption } from './engine-option';
+import { formatBuiltImages } from './format-built-images';
 
 const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
 
@@ -18,44 +18,33 @@ after .dockerignore, Dockerfile, build args, base image id); rebuilt when the im
   --images     registry|offline: the stack's image set; registry implies --node-base upstream
   --json       print the result as JSON on stdout (progress stays on stderr)`;
 
-export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      engine: { type: 'string' },
-      'node-base': { type: 'string' },
-      // Forwarded by `up` and `container-test` (dependsOn params: forward): the image set picks the Node base.
-      images: { type: 'string' },
-      variant: { type: 'string' },
-      timeout: { type: 'string' },
-      tag: { type: 'string' },
-      force: { type: 'boolean' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
-  const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
-  if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new Error(`--node-base "${nodeBase}" is not known — use offline or upstream`);
-  const engine = await resolveImageEngine(values.engine);
-  // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
-  const upstreamNodeImage =
-    nodeBase === 'upstream' ? loadStack({ imageSet: 'registry', env: process.env }).services.app.build?.baseImage.reference : undefined;
-  const result = await buildAppImage({ engine, nodeBase, ...(upstreamNodeImage ? { upstreamNodeImage } : {}), force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
-  console.log(values.json ? JSON.stringify(result, null, 2) : formatSummary([result]));
-  return 0;
-}
+const OPTIONS = {
+  engine: { type: 'string' },
+  'node-base': { type: 'string' },
+  // Forwarded by `up` and `container-test` (dependsOn params: forward): the image set picks the Node base.
+  images: { type: 'string' },
+  variant: { type: 'string' },
+  timeout: { type: 'string' },
+  tag: { type: 'string' },
+  force: { type: 'boolean' },
+} as const;
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`image: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+export const imageCli: CliSpec<typeof OPTIONS> = {
+  name: 'image',
+  help: HELP,
+  options: OPTIONS,
+  async run({ values, json, io }) {
+    const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
+    const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
+    if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new UsageError(`--node-base "${nodeBase}" is not known — use offline or upstream`);
+    const engine = await engineOption(values.engine);
+    // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
+    const upstreamNodeImage =
+      nodeBase === 'upstream' ? loadStack({ imageSet: 'registry', env: process.env }).services.app.build?.baseImage.reference : undefined;
+    const result = await buildAppImage({ engine, nodeBase, ...(upstreamNodeImage ? { upstreamNodeImage } : {}), force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
+    io.out(json ? JSON.stringify(result, null, 2) : formatBuiltImages([result]));
+    return 0;
+  },
+};
+
+if (require.main === module) runMain(imageCli);

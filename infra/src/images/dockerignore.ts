@@ -1,10 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-
-interface Rule {
-  readonly regex: RegExp;
-  readonly exception: boolean;
-}
+import { join } from 'node:path';
+import ignore from '@balena/dockerignore';
 
 export interface DockerIgnore {
   /** Whether the engine leaves this context-relative path (posix separators) out of the build context. */
@@ -13,53 +9,15 @@ export interface DockerIgnore {
   readonly hasExceptions: boolean;
 }
 
-function patternToRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        // `**` spans directories; `**/` may also match nothing.
-        i++;
-        if (pattern[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^\^/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else if (c === '\\' && i + 1 < pattern.length) re += `\\${pattern[++i]}`;
-    else re += /[.+^${}()|\\]/.test(c) ? `\\${c}` : c;
-  }
-  // A pattern that names a directory excludes everything below it, as Docker's does.
-  return new RegExp(`^${re}(?:/.*)?$`);
-}
-
-/** Docker's .dockerignore rules: globs with `**`, `!` exceptions, the last matching rule wins. */
+/**
+ * Docker's .dockerignore rules, by @balena/dockerignore (a port of moby's own matcher): globs with `**`,
+ * `!` exceptions, the last matching rule wins, a directory pattern covers everything below it.
+ */
 export function parseDockerIgnore(text: string): DockerIgnore {
-  const rules: Rule[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const exception = line.startsWith('!');
-    if (exception) line = line.slice(1).trim();
-    line = posix.normalize(line).replace(/^\/+/, '').replace(/\/+$/, '');
-    if (line === '' || line === '.') continue;
-    rules.push({ regex: patternToRegex(line), exception });
-  }
+  const matcher = ignore().add(text);
   return {
-    hasExceptions: rules.some((r) => r.exception),
-    ignores: (path) => {
-      let ignored = false;
-      for (const rule of rules) if (rule.regex.test(path)) ignored = !rule.exception;
-      return ignored;
-    },
+    hasExceptions: text.split(/\r?\n/).some((line) => line.trim().startsWith('!')),
+    ignores: (path) => matcher.ignores(path),
   };
 }
 

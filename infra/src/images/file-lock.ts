@@ -1,51 +1,48 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lock } from 'proper-lockfile';
+import { retryUntil, RetryTimeoutError } from '@qraft/retry';
 
-function holderAlive(lockDir: string): boolean {
-  try {
-    const pid = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
-    if (!pid) return true; // being written right now
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** A holder refreshes the lock's mtime every STALE_MS / 2; one that stopped for STALE_MS (it died) is taken over. */
+const STALE_MS = 30_000;
+
+type Attempt = { readonly release: () => Promise<void> } | { readonly fatal: unknown };
 
 /**
  * Runs fn while holding a directory lock, so two processes (a test worker and `nx run
- * infra:offline-images`, say) do not debootstrap, import and re-tag the same images at once.
- * A lock whose holder died is taken over; waiting longer than timeoutMs throws, naming the lock.
+ * infra:offline-images`, say) do not debootstrap, import and re-tag the same images at once. proper-lockfile
+ * does the locking: an atomic mkdir, an mtime heartbeat, and a take-over of a stale lock that cannot race
+ * (the hand-written pid check removed a lock another process had just taken). Waiting longer than timeoutMs
+ * throws, naming the lock.
  */
 export async function withFileLock<T>(lockDir: string, fn: () => Promise<T>, timeoutMs = 20 * 60_000, onWait?: () => void): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let announced = false;
-  for (;;) {
+  let compromised: Error | undefined;
+  const attempt = async (): Promise<Attempt> => {
     try {
-      mkdirSync(lockDir, { recursive: false });
-      writeFileSync(join(lockDir, 'pid'), String(process.pid));
-      break;
+      return { release: await lock(lockDir, { lockfilePath: lockDir, realpath: false, stale: STALE_MS, onCompromised: (error) => (compromised = error) }) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (!holderAlive(lockDir)) {
-        rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${lockDir} — another image build holds it; remove the directory if no build is running`, {
-          cause: error,
-        });
-      }
-      if (!announced) {
-        announced = true;
-        onWait?.();
-      }
-      await new Promise((r) => setTimeout(r, 250));
+      // Held by someone else: wait and try again. Anything else (no such directory, no permission) ends the wait.
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw error;
+      return { fatal: error };
     }
-  }
+  };
+  let announced = false;
+  const got = await retryUntil(attempt, () => true, {
+    timeoutMs,
+    backoff: { initialMs: 250, maxMs: 1_000 },
+    what: lockDir,
+    onRetry: () => {
+      if (!announced) onWait?.();
+      announced = true;
+    },
+  }).catch((error: unknown) => {
+    if (!(error instanceof RetryTimeoutError)) throw error;
+    throw new Error(`waited ${Math.round(timeoutMs / 1000)} s for ${lockDir} — another image build holds it; remove the directory if no build is running`, { cause: error });
+  });
+  if ('fatal' in got) throw got.fatal;
   try {
-    return await fn();
+    const result = await fn();
+    if (compromised) throw new Error(`the lock ${lockDir} was lost while the build ran (${compromised.message}) — run it again`, { cause: compromised });
+    return result;
   } finally {
-    rmSync(lockDir, { recursive: true, force: true });
+    await got.release().catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '@qraft/cli';
 import { cpSync, linkSync, mkdirSync, mkdtempSync, rmSync, copyFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { downloadDebs, type DebRequest } from './apt-download';
@@ -75,7 +76,7 @@ export function parseOfflineImageNames(values: readonly string[]): OfflineImageN
   const known = OFFLINE_IMAGES.map((i) => i.name);
   return values.map((v) => {
     const name = known.find((k) => k === v.trim().toLowerCase());
-    if (!name) throw new Error(`offline image "${v}" is not known — use ${known.join(', ')}`);
+    if (!name) throw new UsageError(`offline image "${v}" is not known — use ${known.join(', ')}`);
     return name;
   });
 }

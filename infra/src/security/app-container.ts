@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { APP_IMAGE_TAG, type EngineName } from '../images';
-import { retryUntil } from '@qraft/health';
+import { pollUntil } from '@qraft/retry';
 import { runCommand } from '@qraft/stack';
 
 /** The hardening flags compose gives the app (read_only, cap_drop, no-new-privileges, tmpfs), as `run` options. */
@@ -33,14 +33,14 @@ export async function runAppContainer(engine: EngineName, flags: readonly string
 
 /** Polls until the URL answers 200; only the timeout throws. */
 export async function httpOk(url: string, timeoutMs: number): Promise<string> {
-  return retryUntil(
-    async (signal) => {
-      const res = await fetch(url, { signal });
+  return pollUntil(
+    `${url} to answer 200`,
+    async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return res.text();
     },
-    () => true,
-    { what: `${url} to answer 200`, timeoutMs, attemptTimeoutMs: 2_000 },
+    timeoutMs,
   );
 }
 

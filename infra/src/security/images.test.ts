@@ -7,7 +7,7 @@ import { APP_IMAGE_TAG, buildAppImage, buildOfflineImages, OFFLINE_IMAGES } from
 import { engineForTests } from '../images/test-engines';
 import { runCommand } from '@qraft/stack';
 import { hardeningProblems, HARDENED, httpOk, runAppContainer } from './app-container';
-import { findSecretValues } from './compose-security';
+import { findSecretValues } from './find-secret-values';
 import { findSecretsInImage, rootUserProblem, saveImage, type ImageConfig } from './image-scan';
 import { workspaceSecrets } from './secret-values';
 

@@ -1,3 +1,4 @@
+import { parseDuration } from '@qraft/cli';
 import { IMAGE_SETS, VARIANTS } from '@qraft/config';
 import { resolve } from 'node:path';
 
@@ -18,14 +19,6 @@ export interface StackOptions {
   readonly timeoutMs: number;
   readonly json: boolean;
   readonly workspaceRoot: string;
-}
-
-/** Parses "90", "90s", "2m" or "1500ms" into milliseconds. */
-export function parseDuration(value: string, what: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new Error(`${what} "${value}" is not a duration — write e.g. 90s, 2m or 1500ms`);
-  const unit = match[2] ?? 's';
-  return Number(match[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1_000 : 60_000);
 }
 
 /** A flag's value, else the variable's, else the default — checked against the known values, naming where it came from. */

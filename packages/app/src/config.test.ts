@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { AppConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('defaults everything when the environment is empty', () => {
@@ -23,13 +23,13 @@ describe('loadConfig', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toBeInstanceOf(AppConfigError);
     const message = (error as Error).message;
     expect(message).toMatch(/^invalid configuration \(6 problems\):/);
     for (const name of ['QRAFT_NATS_URL', 'QRAFT_CLICKHOUSE_URL', 'QRAFT_HTTP_PORT', 'QRAFT_CLICKHOUSE_PASSWORD_FILE', 'QRAFT_LOG_LEVEL', 'QRAFT_BATCH_MAX_SIZE']) {
       expect(message).toContain(name);
     }
-    expect((error as ConfigError).problems).toHaveLength(6);
+    expect((error as AppConfigError).problems).toHaveLength(6);
   });
 
   it('reads the ClickHouse password from a secret file without its trailing newline', () => {

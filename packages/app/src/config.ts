@@ -1,3 +1,4 @@
+import { UsageError } from '@qraft/cli';
 import { readFileSync } from 'node:fs';
 
 /** Everything the app needs to run, fully defaulted and validated. */
@@ -20,7 +21,12 @@ export interface AppConfig {
   readonly envelopeMaxEvents: number;
   /** Bytes per batch envelope. */
   readonly envelopeMaxBytes: number;
+  /** Rows at which an insert starts when none is running. */
   readonly batchMaxSize: number;
+  /** Rows a batch may grow to under a backlog (filling while an insert runs). */
+  readonly batchBacklogMaxSize: number;
+  /** Received NATS message bytes one batch may hold. */
+  readonly batchMaxBytes: number;
   readonly batchMaxWaitMs: number;
   readonly queryMaxLimit: number;
   readonly queryMaxRangeMs: number;
@@ -29,11 +35,11 @@ export interface AppConfig {
   readonly shutdownTimeoutMs: number;
 }
 
-/** Thrown once at start with every problem found in the environment, one per line. */
-export class ConfigError extends Error {
+/** Thrown once at start with every problem found in the environment, one per line (a usage error: exit 2). */
+export class AppConfigError extends UsageError {
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+    this.name = 'AppConfigError';
   }
 }
 
@@ -122,7 +128,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     publishBatchMax: int('QRAFT_PUBLISH_BATCH_MAX', 1_000, 1, 100_000),
     envelopeMaxEvents: int('QRAFT_ENVELOPE_MAX_EVENTS', 1_000, 1, 100_000),
     envelopeMaxBytes: int('QRAFT_ENVELOPE_MAX_BYTES', 1_048_576, 1_024, 67_108_864),
-    batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 5_000, 1, 100_000),
+    batchMaxSize: int('QRAFT_BATCH_MAX_SIZE', 20_000, 1, 100_000),
+    batchBacklogMaxSize: int('QRAFT_BATCH_BACKLOG_MAX_SIZE', 100_000, 1, 1_000_000),
+    batchMaxBytes: int('QRAFT_BATCH_MAX_BYTES', 33_554_432, 65_536, 1_073_741_824),
     batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),
     queryMaxLimit: int('QRAFT_QUERY_MAX_LIMIT', 1_000, 1, 100_000),
     queryMaxRangeMs: int('QRAFT_QUERY_MAX_RANGE_MS', 31 * 86_400_000, 1_000, 3_650 * 86_400_000),
@@ -133,12 +141,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   if (config.ackWaitMs <= config.batchMaxWaitMs) {
     problems.push(`QRAFT_ACK_WAIT_MS (${config.ackWaitMs}) must be longer than QRAFT_BATCH_MAX_WAIT_MS (${config.batchMaxWaitMs}), or every batch is redelivered before it is acked`);
   }
+  if (config.batchBacklogMaxSize < config.batchMaxSize) {
+    problems.push(`QRAFT_BATCH_BACKLOG_MAX_SIZE (${config.batchBacklogMaxSize}) must not be below QRAFT_BATCH_MAX_SIZE (${config.batchMaxSize}) — raise it, or lower QRAFT_BATCH_MAX_SIZE`);
+  }
   if (config.eventMaxBytes > config.httpBodyLimitBytes) {
     problems.push(`QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}) must not exceed QRAFT_HTTP_BODY_LIMIT_BYTES (${config.httpBodyLimitBytes})`);
   }
   if (config.envelopeMaxBytes < config.eventMaxBytes) {
     problems.push(`QRAFT_ENVELOPE_MAX_BYTES (${config.envelopeMaxBytes}) must not be below QRAFT_EVENT_MAX_BYTES (${config.eventMaxBytes}), or a valid event fits in no envelope`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new AppConfigError(problems);
   return config;
 }

@@ -1,4 +1,5 @@
-import { decodeEnvelope, decodeEvent, validateEvent } from './event';
+import { decodeEnvelope, decodeEvent, serialisedBytes, validateEvent } from './event';
+import { eventRow } from './event-row';
 import { envelopeChunks } from './http-server';
 import { envelopeMsgId } from './nats-bus';
 
@@ -8,7 +9,21 @@ const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'str
 describe('event validation', () => {
   it('accepts a complete event and normalises its timestamp', () => {
     const result = decodeEvent(bytes({ ...good, timestamp: Date.parse(good.timestamp) }), 1_000);
-    expect(result).toEqual({ ok: true, event: good });
+    expect(result).toEqual({ ok: true, event: good, payloadJson: '{"total":3}' });
+  });
+
+  it('normalises every timestamp text exactly as toISOString does, impossible days and hours included', () => {
+    const texts = [
+      '2025-01-31T12:00:00.000Z', '2024-02-29T23:59:59.999Z', '2025-02-29T00:00:00.000Z', '2025-02-30T00:00:00.000Z', '2025-04-31T10:00:00.000Z',
+      '2000-02-29T00:00:00.000Z', '2096-02-29T00:00:00.000Z', '2025-02-28T24:00:00.000Z', '2025-12-31T23:59:59.000Z', '2025-06-01T12:00:00Z',
+      '2025-06-01T12:00:00.000+02:00', '2025-06-01 12:00:00.000Z', '2025-06-01', 'Sun, 01 Jun 2025 12:00:00 GMT',
+    ];
+    for (const timestamp of texts) {
+      const result = validateEvent({ ...good, timestamp });
+      const ms = Date.parse(timestamp);
+      if (!Number.isFinite(ms)) expect(result.ok).toBe(false);
+      else expect(result.ok && result.event.timestamp).toBe(new Date(ms).toISOString());
+    }
   });
 
   it('names every bad field of an event', () => {
@@ -72,6 +87,37 @@ describe('batch envelopes', () => {
     expect(whole(bytes([]))).toBe('invalid_event');
     expect(whole(bytes([good, good, good, good]))).toBe('too_large');
     expect(whole(bytes([{ ...good, payload: { blob: 'x'.repeat(2_000) } }]))).toBe('too_large');
+  });
+
+  it('sizes an event of an envelope exactly as JSON.stringify would, without serialising it whole', () => {
+    const items = [
+      good,
+      { payload: { 'é': 'ünïcödé 🚀', n: 1e21, q: '"\\\n' }, timestamp: 1_738_324_800_000.5, source: 'shop "north"\t', type: 'a.b', id: 'x:1' },
+      { ...good, source: 'ß'.repeat(200), payload: { deep: [[{ a: null, b: true }]], s: '\u2028' } },
+    ];
+    for (const item of items) {
+      const payloadJson = JSON.stringify(item.payload);
+      const exact = Buffer.byteLength(JSON.stringify(item));
+      expect(serialisedBytes(item, payloadJson, 0)).toBe(exact);
+      // Below the limit it may answer with a bound, never with less than the size.
+      expect(serialisedBytes(item, payloadJson, 1_000_000)).toBeGreaterThanOrEqual(exact);
+    }
+  });
+
+  it('refuses an event of an envelope over the per-event limit however its size is reached', () => {
+    // 300 bytes serialised: the bound (3 bytes per character) is over the limit, so the exact size decides.
+    const payload = { blob: 'x'.repeat(300 - 112) };
+    const exact = Buffer.byteLength(JSON.stringify({ ...good, payload }));
+    const at = decodeEnvelope(bytes([{ ...good, payload }, good]), { ...limits, eventMaxBytes: exact });
+    const below = decodeEnvelope(bytes([{ ...good, payload }, good]), { ...limits, eventMaxBytes: exact - 1 });
+    expect(at.ok && at.events.length).toBe(2);
+    expect(below.ok && below.rejected.map((r) => r.reason)).toEqual(['too_large']);
+  });
+
+  it('builds the insert row from the payload JSON, escaping what TabSeparated needs', () => {
+    const event = { ...good, source: 'tab\there', payload: { text: 'line\nbreak \\ slash' } };
+    const row = eventRow(event, JSON.stringify(event.payload), '2025-01-31 12:00:01');
+    expect(row).toBe(`e-1\torder.created\ttab\\there\t2025-01-31 12:00:00\t1738324800000\t{"text":"line\\\\nbreak \\\\\\\\ slash"}\t2025-01-31 12:00:01\n`);
   });
 
   it('names an envelope by its sorted ids and splits an array into envelopes within the limits', () => {

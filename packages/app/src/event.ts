@@ -28,8 +28,29 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /** C0, DEL and C1 controls: a source is a label that ends up in logs and dashboards. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const EVENT_FIELDS: ReadonlySet<string> = new Set(['id', 'type', 'source', 'timestamp', 'payload']);
 /** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
 const MAX_TIME_MS = Date.UTC(2100, 0, 1);
+
+const ISO_UTC = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `toISOString()` of the time would give back this very text, so it need not be formatted again (formatting
+ * was half of validating a typical event). Date.parse rolls an impossible day over (Feb 30 → Mar 2), so the day is
+ * checked against its month here.
+ */
+function isCanonicalIso(text: string): boolean {
+  if (text.length !== 24) return false;
+  const m = ISO_UTC.exec(text);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
 
 /** Whether a string is a valid event type (and so a safe NATS subject token sequence). */
 export function isEventType(value: string): boolean {
@@ -73,7 +94,7 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
     if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms >= MAX_TIME_MS) {
       problems.push('timestamp must be a valid time between 1970-01-02 and 2100-01-01 (ISO-8601 or epoch milliseconds)');
     } else {
-      iso = new Date(ms).toISOString();
+      iso = typeof timestamp === 'string' && isCanonicalIso(timestamp) ? timestamp : new Date(ms).toISOString();
     }
   }
   const payload = raw['payload'];
@@ -83,8 +104,9 @@ export function validateEvent(value: unknown, options: { readonly fill?: boolean
     const problem = payloadProblem(payload, 'payload', 1);
     if (problem) problems.push(problem);
   }
-  const extra = Object.keys(raw).filter((k) => !['id', 'type', 'source', 'timestamp', 'payload'].includes(k));
-  if (extra.length > 0) problems.push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
+  let extra: string[] | undefined;
+  for (const k in raw) if (!EVENT_FIELDS.has(k)) (extra ??= []).push(k);
+  if (extra) problems.push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
   if (problems.length > 0) return { ok: false, reason: 'invalid_event', detail: problems.join('; ') };
   return {
     ok: true,
@@ -102,17 +124,33 @@ function payloadProblem(value: unknown, path: string, depth: number): string | u
   if (typeof value === 'string') return LONE_SURROGATE.test(value) ? `${path} holds a lone UTF-16 surrogate, which is not Unicode text; send well-formed UTF-8` : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth > PAYLOAD_MAX_DEPTH) return `payload is nested deeper than ${PAYLOAD_MAX_DEPTH} levels; flatten it`;
-  const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
-  for (const [key, child] of entries) {
+  // Plain loops: this runs for every value of every event, and entries()/map() allocated per level.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const problem = payloadProblem(value[i], `${path}[${i}]`, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
     if (LONE_SURROGATE.test(key)) return `a key in ${path} holds a lone UTF-16 surrogate, which is not Unicode text; send well-formed UTF-8`;
-    const problem = payloadProblem(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    const child = object[key];
+    // null, booleans and finite numbers need no look; skipping the call keeps the path string unbuilt.
+    if (child === null || typeof child === 'boolean' || (typeof child === 'number' && Number.isFinite(child))) continue;
+    const problem = payloadProblem(child, `${path}.${key}`, depth + 1);
     if (problem) return problem;
   }
   return undefined;
 }
 
-/** Decodes and validates one message body as read from NATS, enforcing the size limit first. */
-export function decodeEvent(data: Uint8Array, maxBytes: number): Validation {
+/** A decoded event with its payload serialised once, for the insert row (eventRow). */
+export type EventDecoding =
+  | { readonly ok: true; readonly event: QraftEvent; readonly payloadJson: string }
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
+
+/** Decodes and validates one message body as read from NATS, enforcing the size limit first (on the bytes received). */
+export function decodeEvent(data: Uint8Array, maxBytes: number): EventDecoding {
   if (data.byteLength > maxBytes) {
     return { ok: false, reason: 'too_large', detail: `event is ${data.byteLength} bytes; the limit is ${maxBytes} (QRAFT_EVENT_MAX_BYTES)` };
   }
@@ -122,7 +160,8 @@ export function decodeEvent(data: Uint8Array, maxBytes: number): Validation {
   } catch (error) {
     return { ok: false, reason: 'invalid_json', detail: `body is not JSON: ${(error as Error).message}` };
   }
-  return validateEvent(value);
+  const result = validateEvent(value);
+  return result.ok ? { ok: true, event: result.event, payloadJson: JSON.stringify(result.event.payload) } : result;
 }
 
 /** Subjects of batch envelopes: a JSON array of events per NATS message. */
@@ -152,7 +191,14 @@ export interface EnvelopeReject {
 export type EnvelopeDecoding =
   /** The whole message is refused (dead-lettered as it is). */
   | { readonly ok: false; readonly reason: RejectReason; readonly detail: string }
-  | { readonly ok: true; readonly count: number; readonly events: readonly QraftEvent[]; readonly rejected: readonly EnvelopeReject[] };
+  | {
+      readonly ok: true;
+      readonly count: number;
+      readonly events: readonly QraftEvent[];
+      /** JSON.stringify of each valid event's payload, in the order of `events` (for the insert row). */
+      readonly payloadJson: readonly string[];
+      readonly rejected: readonly EnvelopeReject[];
+    };
 
 /**
  * Decodes a batch envelope as read from NATS (`qraft.batch.<anything>`): a JSON array of 1 to `maxEvents` complete
@@ -178,6 +224,7 @@ export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): Envelo
     return { ok: false, reason: 'too_large', detail: `envelope holds ${value.length} events; the limit is ${limits.maxEvents} (QRAFT_ENVELOPE_MAX_EVENTS) — split it` };
   }
   const events: QraftEvent[] = [];
+  const payloadJson: string[] = [];
   const rejected: EnvelopeReject[] = [];
   // No element can be larger than the whole envelope: below the per-event limit, sizing each one is skipped.
   const sizeEach = data.byteLength > limits.eventMaxBytes;
@@ -188,17 +235,33 @@ export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): Envelo
       rejected.push({ index, reason: result.reason, detail: result.detail, body: JSON.stringify(item) ?? 'null' });
       continue;
     }
+    // Serialised once: the size check reads it and the insert row carries it.
+    const payload = JSON.stringify(result.event.payload);
     if (sizeEach) {
-      const body = JSON.stringify(item);
-      const bytes = Buffer.byteLength(body);
+      const bytes = serialisedBytes(item as Record<string, unknown>, payload, limits.eventMaxBytes);
       if (bytes > limits.eventMaxBytes) {
-        rejected.push({ index, reason: 'too_large', detail: `event is ${bytes} bytes; the limit is ${limits.eventMaxBytes} (QRAFT_EVENT_MAX_BYTES)`, body });
+        rejected.push({ index, reason: 'too_large', detail: `event is ${bytes} bytes; the limit is ${limits.eventMaxBytes} (QRAFT_EVENT_MAX_BYTES)`, body: JSON.stringify(item) });
         continue;
       }
     }
     events.push(result.event);
+    payloadJson.push(payload);
   }
-  return { ok: true, count: value.length, events, rejected };
+  return { ok: true, count: value.length, events, payloadJson, rejected };
+}
+
+/**
+ * UTF-8 bytes of `JSON.stringify(item)` for a valid event as received, computed from its payload's JSON (already
+ * made) rather than serialising the whole event again. Below the limit by a safe margin (UTF-8 needs at most 3
+ * bytes per UTF-16 unit; escapes at most 6 units per character) it returns an upper bound instead of the exact size.
+ */
+export function serialisedBytes(item: Record<string, unknown>, payloadJson: string, limit: number): number {
+  const { id, type, source, timestamp } = item as { id: string; type: string; source: string; timestamp: string | number };
+  const timestampUnits = typeof timestamp === 'number' ? 24 : 6 * timestamp.length + 2;
+  // Braces, four commas, five quoted keys with their colons: 49; the id and type are plain ASCII.
+  const bound = 49 + id.length + 2 + type.length + 2 + 3 * (6 * source.length + 2 + timestampUnits + payloadJson.length);
+  if (bound <= limit) return bound;
+  return 49 + id.length + 2 + type.length + 2 + Buffer.byteLength(JSON.stringify(source)) + Buffer.byteLength(JSON.stringify(timestamp)) + Buffer.byteLength(payloadJson);
 }
 
 /** Where an envelope's events are published: one subject for every envelope of a producer is fine. */

@@ -1,4 +1,4 @@
-export { ConfigError, loadConfig, type AppConfig } from './config';
+export { AppConfigError, loadConfig, type AppConfig } from './config';
 export { decodeEnvelope, decodeEvent, ENVELOPE_SUBJECT_PREFIX, envelopeSubject, eventSubject, isEnvelopeSubject, validateEvent, type EnvelopeDecoding, type EnvelopeLimits, type EnvelopeReject, type QraftEvent, type RejectReason, type Validation } from './event';
 export { createClickHouseClient, EventStore, type EventPage, type EventQuery, type PageCursor, type Pattern, type PatternWithCount } from './event-store';
 export { HttpError } from './http-error';

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, type AppConfig } from './config';
+import { ExitCode, runCli, UsageError, type CliSpec } from '@qraft/cli';
+import { loadConfig, type AppConfig } from './config';
 import { createClickHouseClient, EventStore } from './event-store';
 import { createLogger, type Logger } from './logger';
 import { migrate } from './migrations';
 import { QraftApp } from './qraft-app';
 import { retryUntilDone } from './retry';
 
-const USAGE = `usage: qraft-app [serve|migrate]
+const USAGE = `Usage: qraft-app [serve|migrate]
   serve    (default) run the service: HTTP API, NATS -> ClickHouse ingest, /healthz /readyz /metrics
   migrate  apply the ClickHouse migrations and exit (waits up to QRAFT_MIGRATE_TIMEOUT_MS for ClickHouse)
 Configuration comes from QRAFT_* environment variables; see the app README.`;
@@ -41,45 +42,51 @@ async function runMigrate(config: AppConfig, logger: Logger, timeoutMs: number):
   }
 }
 
+/** The command line as data for @qraft/cli: `serve` keeps running (returns undefined), `migrate` returns its code. */
+export function appCli(deps: MainDeps): CliSpec<Record<string, never>> {
+  return {
+    name: 'qraft-app',
+    help: USAGE,
+    options: {},
+    positionals: true,
+    async run({ positionals }) {
+      const command = positionals[0] ?? 'serve';
+      if (!['serve', 'migrate'].includes(command) || positionals.length > 1) {
+        throw new UsageError(`unknown command "${positionals.join(' ')}" — use serve or migrate (see qraft-app --help)`);
+      }
+      // An invalid environment throws AppConfigError, a UsageError: every problem listed, exit 2.
+      const config = loadConfig(deps.env);
+      let logger: Logger;
+      try {
+        logger = createLogger({ level: config.logLevel, logDir: config.logDir });
+      } catch (error) {
+        throw new UsageError(`cannot write logs to QRAFT_LOG_DIR=${config.logDir} (${(error as Error).message}) — mount a writable volume there or unset it`);
+      }
+      if (command === 'migrate') {
+        const timeoutMs = Number(deps.env['QRAFT_MIGRATE_TIMEOUT_MS'] ?? 60_000);
+        try {
+          await runMigrate(config, logger, timeoutMs);
+          logger.flush();
+          return ExitCode.ok;
+        } catch (error) {
+          logger.error({ err: error }, (error as Error).message);
+          logger.flush();
+          return ExitCode.failure;
+        }
+      }
+      return serve(config, logger, deps);
+    },
+  };
+}
+
 /** The CLI; `exit` and the environment are injected so tests can run it in-process. */
 export async function main(argv: readonly string[], deps: MainDeps): Promise<void> {
-  const command = argv[0] ?? 'serve';
-  if (command === '--help' || command === '-h' || !['serve', 'migrate'].includes(command)) {
-    deps.stderr(`${USAGE}\n`);
-    deps.exit(command.startsWith('-h') || command === '--help' ? 0 : 2);
-    return;
-  }
-  let config: AppConfig;
-  try {
-    config = loadConfig(deps.env);
-  } catch (error) {
-    deps.stderr(`qraft-app: ${(error as Error).message}\n`);
-    deps.exit(error instanceof ConfigError ? 2 : 1);
-    return;
-  }
-  let logger: Logger;
-  try {
-    logger = createLogger({ level: config.logLevel, logDir: config.logDir });
-  } catch (error) {
-    deps.stderr(`qraft-app: cannot write logs to QRAFT_LOG_DIR=${config.logDir} (${(error as Error).message}) — mount a writable volume there or unset it\n`);
-    deps.exit(2);
-    return;
-  }
+  const code = await runCli(appCli(deps), argv, { out: (text) => process.stdout.write(`${text}\n`), err: (text) => deps.stderr(`${text}\n`) });
+  if (code !== undefined) deps.exit(code);
+}
 
-  if (command === 'migrate') {
-    const timeoutMs = Number(deps.env['QRAFT_MIGRATE_TIMEOUT_MS'] ?? 60_000);
-    try {
-      await runMigrate(config, logger, timeoutMs);
-      logger.flush();
-      deps.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, (error as Error).message);
-      logger.flush();
-      deps.exit(1);
-    }
-    return;
-  }
-
+/** Runs until a signal: returns undefined once listening, or the exit code when it cannot listen. */
+async function serve(config: AppConfig, logger: Logger, deps: MainDeps): Promise<number | undefined> {
   const app = new QraftApp(config, logger);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -109,10 +116,11 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<voi
   process.on('SIGINT', onSignal);
   try {
     await app.start();
+    return undefined;
   } catch (error) {
     logger.fatal({ err: error }, `cannot listen on ${config.httpHost}:${config.httpPort} — free the port or set QRAFT_HTTP_PORT`);
     logger.flush();
-    deps.exit(1);
+    return ExitCode.failure;
   }
 }
 

@@ -1,6 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RejectReason } from './event';
 
+/**
+ * Why a batch insert started: `size` (QRAFT_BATCH_MAX_SIZE rows, no insert running), `wait` (QRAFT_BATCH_MAX_WAIT_MS
+ * passed), `backlog` (the batch that filled while the previous insert ran, started as that one ended, or the rest
+ * when a backlog ended), `limit` (QRAFT_BATCH_BACKLOG_MAX_SIZE rows or QRAFT_BATCH_MAX_BYTES reached), `stop` (shutdown).
+ */
+export type FlushTrigger = 'size' | 'wait' | 'backlog' | 'limit' | 'stop';
+const FLUSH_TRIGGERS: readonly FlushTrigger[] = ['size', 'wait', 'backlog', 'limit', 'stop'];
+
 /** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
 export class AppMetrics {
   readonly registry = new Registry();
@@ -39,7 +47,19 @@ export class AppMetrics {
   readonly batchSize = new Histogram({
     name: 'qraft_batch_size',
     help: 'Events per ClickHouse insert batch.',
-    buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000],
+    buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000],
+    registers: [this.registry],
+  });
+  readonly batchBytes = new Histogram({
+    name: 'qraft_batch_bytes',
+    help: 'NATS message bytes (as received) per ClickHouse insert batch.',
+    buckets: [1_024, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864],
+    registers: [this.registry],
+  });
+  readonly batchFlushes = new Counter<'trigger'>({
+    name: 'qraft_batch_flushes_total',
+    help: 'Batch inserts started, by trigger: size, wait (light traffic), backlog (filled while the previous insert ran), limit (rows or bytes cap), stop.',
+    labelNames: ['trigger'],
     registers: [this.registry],
   });
   readonly batchInsertDuration = new Histogram({
@@ -70,6 +90,7 @@ export class AppMetrics {
       this.eventsRejected.inc({ reason }, 0);
       this.envelopesRejected.inc({ reason }, 0);
     }
+    for (const trigger of FLUSH_TRIGGERS) this.batchFlushes.inc({ trigger }, 0);
     this.natsConnected.set(0);
     this.clickhouseConnected.set(0);
   }

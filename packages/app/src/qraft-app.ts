@@ -70,6 +70,8 @@ export class QraftApp {
           metrics: this.metrics,
           logger: this.logger.child({ component: 'ingestor' }),
           batchMaxSize: this.config.batchMaxSize,
+          batchBacklogMaxSize: this.config.batchBacklogMaxSize,
+          batchMaxBytes: this.config.batchMaxBytes,
           batchMaxWaitMs: this.config.batchMaxWaitMs,
           eventMaxBytes: this.config.eventMaxBytes,
           envelopeMaxEvents: this.config.envelopeMaxEvents,
@@ -101,7 +103,8 @@ export class QraftApp {
       consumerName: c.consumerName,
       duplicateWindowMs: c.duplicateWindowMs,
       ackWaitMs: c.ackWaitMs,
-      maxAckPending: c.batchMaxSize * 4,
+      // One batch inserting and one filling, each up to the backlog size, must fit (single events: a message each).
+      maxAckPending: Math.max(c.batchMaxSize * 4, c.batchBacklogMaxSize * 2 + c.batchMaxSize),
       logger: this.logger.child({ component: 'nats' }),
       signal: this.abort.signal,
       onConnectionChange: (connected) => {

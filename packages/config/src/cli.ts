@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { runCli, runMain, UsageError, type CliIo, type CliSpec } from '@qraft/cli';
 import { ConfigError } from './config-error';
 import { driftReport } from './drift-report';
 import { ensureSecrets, readSecretValues } from './ensure-secrets';
@@ -25,18 +25,13 @@ Options:
   --variant dev|prod            only this variant's compose files (generate) / the stack to use (secrets)
   --images registry|offline     only this image set
   --out DIR                     root to write to or compare with (default: the workspace root)
-  --json                        print a machine-readable summary
+  --json                        print a machine-readable summary (a failure too: {"ok":false,…})
   -h, --help                    this text
 
 Environment (read here only, validated before anything is written): QRAFT_VARIANT, QRAFT_IMAGE_SET,
 QRAFT_REGISTRY_MIRROR, QRAFT_<SERVICE>_<PORT>_PORT, QRAFT_<SERVICE>_MEMORY, QRAFT_<SERVICE>_CPUS
 (see .env.example). The committed files stay the same on every machine: these apply at compose time.
 `;
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -63,64 +58,58 @@ function validateEnvironment(env: Env, variants: readonly Variant[], imageSets: 
   for (const variant of variants) for (const imageSet of imageSets) loadStack({ variant, imageSet, env });
 }
 
-export async function runCli(argv: readonly string[], env: Env, io: CliIo, cwd = process.cwd()): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        variant: { type: 'string' },
-        images: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    io.err(`qraft-config: ${(error as Error).message} — see qraft-config --help`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
-    io.out(HELP);
-    return command === undefined && !values.help ? 2 : 0;
-  }
-  const root = values.out ? resolve(cwd, values.out) : findWorkspaceRoot(cwd);
-  try {
-    const variant = choice(values.variant, '--variant', VARIANTS);
-    const imageSet = choice(values.images, '--images', IMAGE_SETS);
-    const selection: GenerateSelection = { ...(variant ? { variants: [variant] } : {}), ...(imageSet ? { imageSets: [imageSet] } : {}) };
-    switch (command) {
-      case 'generate':
-        return generate(root, env, selection, values.json, io);
-      case 'check':
-        return check(root, selection, values.json, io);
-      case 'secrets': {
-        const model = loadStack({ env, ...(variant ? { variant } : {}), ...(imageSet ? { imageSet } : {}) });
-        const result = ensureSecrets(root, model);
-        if (values.json) io.out(JSON.stringify(result));
-        else {
-          for (const f of result.created) io.out(`created ${f}`);
-          for (const f of result.updated) io.out(`updated ${f}`);
-          for (const f of result.kept) io.out(`kept    ${f}`);
-          for (const w of result.warnings) io.err(`warning: ${w}`);
-        }
+const OPTIONS = {
+  variant: { type: 'string' },
+  images: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+/** The qraft-config command line as data for @qraft/cli: bad input (ConfigError included) exits 2, drift 1. */
+export function configCli(env: Env, cwd = process.cwd()): CliSpec<typeof OPTIONS> {
+  return {
+    name: 'qraft-config',
+    help: HELP,
+    options: OPTIONS,
+    positionals: true,
+    run({ values, positionals, json, io }) {
+      const command = positionals[0];
+      if (command === 'help') {
+        io.out(HELP);
         return 0;
       }
-      default:
-        io.err(`qraft-config: unknown command "${command}" — use generate, check or secrets (see --help)`);
-        return 2;
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`qraft-config: ${error.message}`);
-      io.err('nothing was written');
-      return 2;
-    }
-    throw error;
-  }
+      if (command === undefined) throw new UsageError('no command given — use generate, check or secrets (see qraft-config --help)');
+      if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" — see qraft-config --help`);
+      const root = values.out ? resolve(cwd, values.out) : findWorkspaceRoot(cwd);
+      const variant = choice(values.variant, '--variant', VARIANTS);
+      const imageSet = choice(values.images, '--images', IMAGE_SETS);
+      const selection: GenerateSelection = { ...(variant ? { variants: [variant] } : {}), ...(imageSet ? { imageSets: [imageSet] } : {}) };
+      switch (command) {
+        case 'generate':
+          return generate(root, env, selection, json, io);
+        case 'check':
+          return check(root, selection, json, io);
+        case 'secrets': {
+          const model = loadStack({ env, ...(variant ? { variant } : {}), ...(imageSet ? { imageSet } : {}) });
+          const result = ensureSecrets(root, model);
+          if (json) io.out(JSON.stringify(result));
+          else {
+            for (const f of result.created) io.out(`created ${f}`);
+            for (const f of result.updated) io.out(`updated ${f}`);
+            for (const f of result.kept) io.out(`kept    ${f}`);
+            for (const w of result.warnings) io.err(`warning: ${w}`);
+          }
+          return 0;
+        }
+        default:
+          throw new UsageError(`unknown command "${command}" — use generate, check or secrets (see --help)`);
+      }
+    },
+  };
+}
+
+/** The CLI as a function: argv in, exit code out (0 done, 1 problems or drift, 2 bad input — nothing written). */
+export async function runConfigCli(argv: readonly string[], env: Env, io: CliIo, cwd = process.cwd()): Promise<number> {
+  return (await runCli(configCli(env, cwd), argv, io)) ?? 0;
 }
 
 function generate(root: string, env: Env, selection: GenerateSelection, json: boolean, io: CliIo): number {
@@ -161,14 +150,4 @@ function check(root: string, selection: GenerateSelection, json: boolean, io: Cl
   return 0;
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2), process.env, { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`qraft-config: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(configCli(process.env));

@@ -1,8 +1,11 @@
+import { UsageError } from '@qraft/cli';
+
 /**
  * An invalid stack configuration. The message always names the field (an environment variable, a CLI
- * option or a model path) and the fix, so a person can act on it without reading code.
+ * option or a model path) and the fix, so a person can act on it without reading code. A usage error: CLIs
+ * exit 2 on it, before anything is written.
  */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   override readonly name = 'ConfigError';
 
   constructor(

@@ -8,6 +8,7 @@ import { renderGrafanaDashboardProvider, renderGrafanaDatasources } from './rend
 import { renderNatsConfig } from './render-nats-config';
 import { ALERT_RULES_FILE, renderPrometheusConfig } from './render-prometheus-config';
 import { renderOverviewDashboard } from './overview-dashboard';
+import { kubernetesFiles } from './kubernetes/kubernetes-files';
 import { IMAGE_SETS, VARIANTS, type ImageSet, type StackModel, type Variant } from './stack-model';
 
 export interface GeneratedFile {
@@ -15,7 +16,7 @@ export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
   /** What it was rendered from, for validation. */
-  readonly kind: 'compose' | 'prometheus' | 'alerts' | 'nats' | 'clickhouse' | 'grafana-datasources' | 'grafana-dashboards' | 'dashboard' | 'env';
+  readonly kind: 'compose' | 'prometheus' | 'alerts' | 'nats' | 'clickhouse' | 'grafana-datasources' | 'grafana-dashboards' | 'dashboard' | 'env' | 'kubernetes';
   readonly model: StackModel | undefined;
 }
 
@@ -58,6 +59,7 @@ export function generatedFiles(selection: GenerateSelection = {}): GeneratedFile
       }
     }
   }
+  if (imageSets.includes('registry')) files.push(...kubernetesFiles(files));
   if (!selection.variants && !selection.imageSets) {
     files.push({ path: '.env.example', content: renderEnvExample(), kind: 'env', model: undefined });
   }

@@ -47,6 +47,17 @@ export { generatedFiles, type GeneratedFile, type GenerateSelection } from './ge
 export { validateGeneratedFiles } from './validate-generated-files';
 export { validateComposeSchema } from './validate-compose-schema';
 export { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
-export { PORTABILITY_RULES, validatePortability, MAX_NOFILE, type PortabilityRule } from './portability-rules';
+export { type ComposeRule, type ComposeRuleContext } from './compose-rule';
+export { PORTABILITY_RULES, MAX_NOFILE } from './portability-rules';
+export { PROD_PUBLISHED, READ_ONLY_ROOT, SECURITY_RULES } from './security-rules';
+export { COMPOSE_RULES, validateComposeRules } from './validate-compose-rules';
 export type { ValidationProblem } from './validation-problem';
 export { driftReport, type Drift } from './drift-report';
+export { kubeServiceFacts, type KubeServiceFacts } from './kubernetes/kube-service-facts';
+export { kubernetesFiles } from './kubernetes/kubernetes-files';
+export { KUBE_DIR, KUBE_BASE_DIR, KUBE_SECRETS_ROOT, KUBE_NAMESPACES, KUBE_PODMAN_OVERLAY_DIR, kubeOverlayDir } from './kubernetes/kubernetes-layout';
+export { renderPodmanOverlay, PODMAN_NAME_PREFIX } from './kubernetes/render-kube-podman-overlay';
+export { validateKubernetesFiles, kubeDocuments } from './kubernetes/validate-kubernetes-files';
+export { kubeSchemaProblems, KUBE_SCHEMA_VERSION } from './kubernetes/kube-schema';
+export { KUBE_RULES, checkKubeRules, podsOf, type KubeRule, type KubeDocument } from './kubernetes/kube-rules';
+export { STATEFUL_SERVICES, DATA_VOLUME_SIZE } from './kubernetes/render-kube-workload';

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './cli';
+import { runConfigCli } from './cli';
 import { ensureSecrets } from './ensure-secrets';
 import { loadStack } from './load-stack';
 
@@ -35,7 +35,7 @@ describe('the rendered files, checked by the real tools', () => {
   let root: string;
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'qraft-tools-'));
-    expect(await runCli(['generate', '--out', root], {}, quiet)).toBe(0);
+    expect(await runConfigCli(['generate', '--out', root], {}, quiet)).toBe(0);
     ensureSecrets(root, loadStack({ imageSet: 'registry' }));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -24,8 +24,9 @@ export interface CrossReferenceInput {
 }
 
 /**
- * References between generated files: depends_on, declared networks and secrets, published ports only
- * on loopback, scrape targets and datasource URLs that resolve to a service on a network both share.
+ * References between generated files: depends_on, declared networks and secrets, scrape targets and
+ * datasource URLs that resolve to a service on a network both share. (Loopback-only ports and no secret in the
+ * environment are security rules: CIS 5.13 and 4.10 in security-rules.ts.)
  */
 export function validateCrossReferences(input: CrossReferenceInput): ValidationProblem[] {
   const { model, composeFile: file, compose } = input;
@@ -50,25 +51,6 @@ export function validateCrossReferences(input: CrossReferenceInput): ValidationP
       const source = typeof secret === 'string' ? secret : secret.source;
       if (!declaredSecrets.has(source)) {
         problems.push({ rule: 'secret', file, message: `${name} uses secret "${source}", which is not declared — declare it under secrets:` });
-      }
-    }
-    for (const port of service.ports ?? []) {
-      // ${VAR:-default} holds a colon of its own; the host IP is what precedes the two port fields.
-      const parts = String(port).replace(/\$\{[^}]*\}/g, 'VAR').split(':');
-      const hostIp = typeof port === 'object' ? port.host_ip : parts.length === 3 ? parts[0] : undefined;
-      if (hostIp !== '127.0.0.1') {
-        problems.push({
-          rule: 'published-port',
-          file,
-          message: `${name} publishes ${typeof port === 'object' ? JSON.stringify(port) : port} on ${hostIp ?? 'every interface (0.0.0.0)'} — bind it to 127.0.0.1`,
-        });
-      }
-    }
-    const env = service.environment ?? {};
-    const keys = Array.isArray(env) ? env.map((e) => e.split('=')[0]!) : Object.keys(env);
-    for (const key of keys) {
-      if (/PASSWORD|SECRET|TOKEN/i.test(key) && !/_FILE$/.test(key)) {
-        problems.push({ rule: 'secret-in-env', file, message: `${name} sets ${key} in its environment — pass a *_FILE path to a compose secret instead` });
       }
     }
   }

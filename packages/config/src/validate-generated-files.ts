@@ -1,14 +1,16 @@
 import { parse } from 'yaml';
 import type { ComposeDocument } from './compose-document';
 import type { GeneratedFile } from './generated-files';
-import { validatePortability } from './portability-rules';
+import { validateComposeRules } from './validate-compose-rules';
 import { validateComposeSchema } from './validate-compose-schema';
 import { validateCrossReferences, validateNoSecretValues } from './validate-cross-references';
+import { validateKubernetesFiles } from './kubernetes/validate-kubernetes-files';
 import type { ValidationProblem } from './validation-problem';
 
 /**
- * Every check that needs no external tool: Compose schema, cross-references and podman portability
- * of each compose file, and no secret value anywhere. Run before anything is written.
+ * Every check that needs no external tool: Compose schema, cross-references and the compose rules
+ * (podman portability, CIS security) of each compose file, and no secret value anywhere. Run before anything
+ * is written by `config:generate`, and by `config:check`.
  */
 export function validateGeneratedFiles(files: readonly GeneratedFile[], secretValues: readonly string[] = []): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -34,8 +36,9 @@ export function validateGeneratedFiles(files: readonly GeneratedFile[], secretVa
         ...(datasources ? { datasources: { file: datasources.path, text: datasources.content } } : {}),
       }),
     );
-    problems.push(...validatePortability(f.path, doc, f.content));
+    problems.push(...validateComposeRules(f.path, doc, { variant: f.model.variant, text: f.content }));
   }
+  problems.push(...validateKubernetesFiles(files));
   problems.push(...validateNoSecretValues(files, secretValues));
   return problems;
 }

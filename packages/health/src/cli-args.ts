@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseDuration } from './parse-duration';
+import { parseDuration, UsageError } from '@qraft/cli';
 
 export const USAGE = `qraft-health — check the Qraft stack's services; exit 0 when every required check is up
 
@@ -31,9 +31,7 @@ export const CHECK_NAMES = ['http', 'tcp', 'nats', 'clickhouse', 'prometheus', '
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 /** Bad input: the CLI prints it with the usage hint and exits 2 before probing anything. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export interface Credentials {
   readonly user?: string;
@@ -124,9 +122,7 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
 
   const duration = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
-    const ms = parseDuration(text);
-    if (ms === undefined || ms <= 0) throw new UsageError(`--${flag} "${text}" is not a duration — e.g. 60s, 500ms, 2m`);
-    return ms;
+    return parseDuration(text, `--${flag}`);
   };
   const status = v.status === undefined ? undefined : Number(v.status);
   if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {

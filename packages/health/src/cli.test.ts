@@ -28,6 +28,8 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     [['app', 'not a url'], '"not a url" is not a URL'],
     [['tcp', '127.0.0.1'], '"127.0.0.1" is not HOST:PORT'],
     [['http', 'http://x', '--wait', 'soon'], '--wait "soon" is not a duration'],
+    [['http', 'http://x', '--wait', '60'], '--wait "60" has no unit — write 60s for seconds or 60ms for milliseconds'],
+    [['nats', 'nats://127.0.0.1:4222', '--timeout', '0s'], '--timeout "0s" must be longer than 0'],
     [['http', 'http://x', '--bogus'], "Unknown option '--bogus'"],
     [['clickhouse', 'http://127.0.0.1:8123', '--password-file', '/run/secrets/nope'], 'cannot read the password file "/run/secrets/nope" (--password-file): ENOENT'],
     [['grafana', 'http://127.0.0.1:3000', '--user', 'admin'], 'grafana needs both a user and a password file'],

@@ -1,3 +1,4 @@
+import { formatTable } from '@qraft/cli';
 import type { HealthReport } from './check';
 import { formatLatency } from './format-latency';
 import type { ProbeState } from './probe-result';
@@ -20,16 +21,8 @@ export function formatReport(report: HealthReport, options: FormatOptions = {}):
     formatLatency(c.latencyMs),
     c.detail,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[], state?: ProbeState) =>
-    cells
-      .map((cell, i) => {
-        const padded = i === cells.length - 1 ? cell : cell.padEnd(widths[i]!);
-        return i === 1 && state ? paint(state, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
-  const out = [line(header), ...rows.map((r, i) => line(r, report.checks[i]!.state))];
+  const painted = rows.map((r, i) => r.map((cell, column) => (column === 1 ? paint(report.checks[i]!.state, cell) : cell)));
+  const out = [formatTable(painted, { head: header })];
   const errors = report.checks.filter((c) => c.error);
   if (errors.length > 0) {
     out.push('');

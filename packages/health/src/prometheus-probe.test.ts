@@ -1,7 +1,7 @@
 import { freePort, PrometheusTestServer, startPrometheus } from '@qraft/testkit';
 import { describeWithServers, progressLog } from '../test/servers';
 import { probePrometheus } from './prometheus-probe';
-import { retryUntil } from './retry-until';
+import { retryUntil } from '@qraft/retry';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
 
 const prometheusCheck = (url: string) => ({ name: 'prometheus', probe: (signal: AbortSignal) => probePrometheus({ url, signal }) });

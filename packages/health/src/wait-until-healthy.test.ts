@@ -1,6 +1,5 @@
 import type { Check } from './check';
-import type { Clock } from './clock';
-import { FakeClock } from './fake-clock';
+import { FakeClock, type Clock } from '@qraft/retry';
 import type { ProbeResult } from './probe-result';
 import { runChecks } from './run-checks';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';

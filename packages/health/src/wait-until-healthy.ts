@@ -1,7 +1,6 @@
+import { retryUntil, RetryTimeoutError, systemClock, type BackoffInput, type Clock } from '@qraft/retry';
 import { assertValidChecks, buildReport, isRequired, type Check, type HealthReport } from './check';
-import { systemClock, type Clock } from './clock';
 import type { ProbeResult } from './probe-result';
-import { retryUntil, RetryTimeoutError, type BackoffInput } from './retry-until';
 
 export interface WaitOptionsInput {
   /** Overall deadline. */

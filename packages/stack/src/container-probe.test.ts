@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { probeContainer } from './container-probe';
-import { retryUntil } from '@qraft/health';
+import { retryUntil } from '@qraft/retry';
 
 const SOCKET = '/var/run/docker.sock';
 const BUSYBOX = '/bin/busybox';

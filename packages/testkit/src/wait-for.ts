@@ -1,15 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '@qraft/retry';
 
-/** Polls `attempt` until it resolves true; throws once, naming `what` and the time waited. */
+/**
+ * Polls `attempt` until it resolves true (a throw counts as false), pausing 20 ms doubling up to 250 ms; throws
+ * once at the deadline, naming `what` and the time waited.
+ */
 export async function waitFor(what: string, attempt: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  let delayMs = 20;
-  while (Date.now() - started < timeoutMs) {
-    if (await attempt().catch(() => false)) return;
-    await sleep(delayMs);
-    delayMs = Math.min(delayMs * 2, 250);
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
+  await pollUntil(what, async () => ((await attempt()) ? true : undefined), timeoutMs, { backoff: { initialMs: 20, maxMs: 250 } });
 }
 
 /** True when an HTTP GET answers 2xx. */

@@ -20,7 +20,7 @@ import {
   jetStreamSender,
   parseFaultOptions,
   PublishLoad,
-  runChecks,
+  runVerifyChecks,
   toJson,
   totals,
   writeReports,
@@ -104,8 +104,8 @@ export async function main(): Promise<number> {
   const outcomes: CheckOutcome[] = [];
   try {
     context.load.start();
-    outcomes.push(...(await runChecks(crashFaultChecks(), context, { onOutcome })));
-    outcomes.push(...(await runChecks(environmentFaultChecks(), context, { onOutcome })));
+    outcomes.push(...(await runVerifyChecks(crashFaultChecks(), context, { onOutcome })));
+    outcomes.push(...(await runVerifyChecks(environmentFaultChecks(), context, { onOutcome })));
   } finally {
     await context.load.stop();
     await jetstream.close().catch(() => undefined);

@@ -12,7 +12,7 @@ import {
   formatOutcome,
   formatSummary,
   parseVerifyOptions,
-  runChecks,
+  runVerifyChecks,
   toJson,
   totals,
   VERIFY_HELP,
@@ -52,7 +52,7 @@ export async function main(): Promise<number> {
   context.startedAt = new Date(new Date(app.State.StartedAt).getTime() - 1_000);
 
   const colour = (line: string) => (line.startsWith('PASS') ? chalk.green(line) : line.startsWith('FAIL') ? chalk.red(line) : chalk.yellow(line));
-  const outcomes = await runChecks(allChecks(context.services), context, {
+  const outcomes = await runVerifyChecks(allChecks(context.services), context, {
     onOutcome: (o) => process.stderr.write(`${colour(formatOutcome(o))}\n`),
   });
   const name = `${handle.runtime.engine.name}-${model.imageSet}-${model.variant}`;

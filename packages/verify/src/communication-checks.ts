@@ -4,7 +4,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { probeApp, probeGrafana, probePrometheus } from '@qraft/health';
 import { queryEventsByType, type StoredEvent } from './app-api';
 import { skip } from './outcome';
-import { pollUntil } from './poll';
+import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 

@@ -3,7 +3,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { postEvents, queryEventsByType } from './app-api';
 import { skip } from './outcome';
-import { pollUntil } from './poll';
+import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 

@@ -1,3 +1,4 @@
+import junit from 'junit-report-builder';
 import type { CheckOutcome } from './outcome';
 
 export interface Totals {
@@ -36,31 +37,22 @@ export function toJson(outcomes: readonly CheckOutcome[]): string {
   return JSON.stringify({ totals: totals(outcomes), checks: outcomes }, null, 2);
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-    // XML 1.0 forbids most control characters, which container logs do contain.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-}
-
-/** JUnit XML for CI: one testsuite per group; skipped checks carry their reason. */
+/**
+ * JUnit XML for CI, written by junit-report-builder (escaping, and dropping the control characters XML 1.0
+ * forbids — container logs do contain them): one testsuite per group, each with tests/failures/errors/skipped
+ * counts as .ci/summary.mjs sums them; a skipped check carries its reason as the case's system-out.
+ */
 export function toJUnit(outcomes: readonly CheckOutcome[], suiteName = 'qraft-verify'): string {
-  const groups = [...new Set(outcomes.map((o) => o.group))];
-  const t = totals(outcomes);
-  const seconds = (ms: number) => (ms / 1_000).toFixed(3);
-  const suites = groups.map((group) => {
+  const report = junit.newBuilder().name(suiteName);
+  const seconds = (ms: number) => Number((ms / 1_000).toFixed(3));
+  for (const group of new Set(outcomes.map((o) => o.group))) {
     const members = outcomes.filter((o) => o.group === group);
-    const g = totals(members);
-    const cases = members.map((o) => {
-      const open = `    <testcase classname="${escapeXml(`${suiteName}.${group}`)}" name="${escapeXml(o.name)}" time="${seconds(o.durationMs)}"`;
-      if (o.status === 'passed') return `${open}/>`;
-      const inner = o.status === 'failed'
-        ? `<failure message="${escapeXml(o.detail)}"/>`
-        : `<skipped message="${escapeXml(o.detail)}"/>`;
-      return `${open}>\n      ${inner}\n    </testcase>`;
-    });
-    const time = members.reduce((s, o) => s + o.durationMs, 0);
-    return `  <testsuite name="${escapeXml(group)}" tests="${members.length}" failures="${g.failed}" errors="0" skipped="${g.skipped}" time="${seconds(time)}">\n${cases.join('\n')}\n  </testsuite>`;
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${escapeXml(suiteName)}" tests="${outcomes.length}" failures="${t.failed}" skipped="${t.skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+    const suite = report.testSuite().name(group).time(seconds(members.reduce((sum, o) => sum + o.durationMs, 0)));
+    for (const o of members) {
+      const testCase = suite.testCase().className(`${suiteName}.${group}`).name(o.name).time(seconds(o.durationMs));
+      if (o.status === 'failed') testCase.failure(o.detail);
+      if (o.status === 'skipped') testCase.skipped().standardOutput(`skipped: ${o.detail}`);
+    }
+  }
+  return `${report.build()}\n`;
 }

@@ -1,7 +1,7 @@
 import { readContainerLogs } from '@qraft/stack';
 import { findErrorLines } from './error-lines';
 import { skip } from './outcome';
-import { pollUntil } from './poll';
+import { pollUntil } from '@qraft/retry';
 import type { StackContext, StackService } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 

@@ -19,6 +19,6 @@ describe('verify options', () => {
   });
 
   it('rejects a timeout that is not a duration', () => {
-    expect(() => parseVerifyOptions({ timeout: 'soon' }, {})).toThrow('--timeout "soon" is not a duration — write e.g. 180s, 2m or 1500ms');
+    expect(() => parseVerifyOptions({ timeout: 'soon' }, {})).toThrow('--timeout "soon" is not a duration — write e.g. 90s, 2m or 1500ms');
   });
 });

@@ -1,4 +1,4 @@
-import { parseDuration } from '@qraft/health';
+import { parseDuration } from '@qraft/cli';
 
 export interface VerifyOptions {
   /** The engine choice as given (docker, podman, a compose tool's name); undefined: detect, as `up` does. */
@@ -34,8 +34,7 @@ export function parseVerifyOptions(args: Readonly<Record<string, unknown>>, env:
   const imageSet = text('images') ?? env['QRAFT_IMAGE_SET'] ?? 'offline';
   const variant = text('variant') ?? env['QRAFT_VARIANT'] ?? 'dev';
   const timeout = text('timeout') ?? env['QRAFT_UP_TIMEOUT'] ?? '180s';
-  const timeoutMs = parseDuration(timeout);
-  if (timeoutMs === undefined || timeoutMs <= 0) throw new Error(`--timeout "${timeout}" is not a duration — write e.g. 180s, 2m or 1500ms`);
+  const timeoutMs = parseDuration(timeout, text('timeout') !== undefined ? '--timeout' : 'QRAFT_UP_TIMEOUT');
   return {
     engine,
     imageSet,

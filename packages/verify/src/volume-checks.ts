@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readContainerLogs } from '@qraft/stack';
 import { skip } from './outcome';
-import { pollUntil } from './poll';
+import { pollUntil } from '@qraft/retry';
 import type { StackContext, StackService } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitUntilHealthy } from '@qraft/health';
 import { skip } from '../outcome';
-import { pollUntil } from '../poll';
+import { pollUntil } from '@qraft/retry';
 import type { VerifyCheck } from '../verify-check';
 import { accountEvents } from './event-accounting';
 import { containerOf, type FaultContext } from './fault-context';

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { waitUntilHealthy } from '@qraft/health';
 import { skip } from '../outcome';
-import { pollUntil } from '../poll';
+import { pollUntil } from '@qraft/retry';
 import type { VerifyCheck } from '../verify-check';
 import { assertAppStaysUp, readReadyz, type ReadyzState } from './app-state';
 import { fillTmpfs, removeFiller } from './disk-fill';

@@ -1,6 +1,6 @@
 import { waitUntilHealthy, type Check, type HealthReport } from '@qraft/health';
 import type Dockerode from 'dockerode';
-import { pollUntil } from '../poll';
+import { pollUntil } from '@qraft/retry';
 import { markContainer, type ContainerMark } from './server-process';
 
 /** Resolves once `name` runs again with a start time other than the one in `before`. */

@@ -1,17 +1,17 @@
 import { SkipCheck, type CheckOutcome } from './outcome';
 import type { VerifyCheck } from './verify-check';
 
-export interface RunChecksOptions {
+export interface RunVerifyChecksOptions {
   /** Called as each check finishes, for progress output. */
   readonly onOutcome?: (outcome: CheckOutcome) => void;
   readonly now?: () => number;
 }
 
 /** Runs checks in order (later ones may rely on the stack state earlier ones leave). Never throws. */
-export async function runChecks<Context>(
+export async function runVerifyChecks<Context>(
   checks: ReadonlyArray<VerifyCheck<Context>>,
   context: Context,
-  options: RunChecksOptions = {},
+  options: RunVerifyChecksOptions = {},
 ): Promise<CheckOutcome[]> {
   const now = options.now ?? (() => performance.now());
   const outcomes: CheckOutcome[] = [];

@@ -1,5 +1,8 @@
+import type { ComposeDocument } from './compose-document';
+import type { ComposeRule } from './compose-rule';
+
 /** The parts of a Compose service these rules read; loosely typed because tests hand-break documents. */
-export interface SecurityComposeService {
+interface SecurityComposeService {
   user?: string;
   privileged?: boolean;
   network_mode?: string;
@@ -21,24 +24,10 @@ export interface SecurityComposeService {
   [key: string]: unknown;
 }
 
-export interface SecurityComposeDocument {
-  services?: Record<string, SecurityComposeService>;
-  networks?: Record<string, { internal?: boolean; [key: string]: unknown } | null>;
-  [key: string]: unknown;
-}
-
-export interface ComposeContext {
-  readonly variant: 'dev' | 'prod';
-}
-
-export interface ComposeRule {
-  /** The CIS Docker Benchmark (v1.6) item the rule follows, or undefined where none applies. */
-  readonly cis: string | undefined;
-  readonly title: string;
-  /** One message per violation, naming the service and the fix. */
-  check(doc: SecurityComposeDocument, context: ComposeContext): string[];
-}
-
+/**
+ * Security rules for every compose file, after the CIS Docker Benchmark (v1.6) where an item applies: part of
+ * config's validation, so `config:generate` writes nothing and `config:check` fails when one is broken.
+ */
 /** Services the app alone needs published in prod: a person opens the app and Grafana, nothing else. */
 export const PROD_PUBLISHED = ['app', 'grafana'] as const;
 /** The only service whose root file system must be read-only: the others write inside their images. */
@@ -46,7 +35,7 @@ export const READ_ONLY_ROOT = ['app'] as const;
 /** Capabilities a service may add back after dropping ALL (none need any today). */
 const ALLOWED_CAP_ADD: Record<string, readonly string[]> = {};
 
-const services = (doc: SecurityComposeDocument) => Object.entries(doc.services ?? {});
+const services = (doc: ComposeDocument) => Object.entries(doc.services ?? {}) as Array<[string, SecurityComposeService]>;
 const env = (s: SecurityComposeService): Record<string, string> =>
   Array.isArray(s.environment)
     ? Object.fromEntries(s.environment.map((e) => [e.split('=')[0]!, e.slice(e.indexOf('=') + 1)]))
@@ -60,17 +49,17 @@ function hostIp(port: string | number | { host_ip?: string }): string | undefine
   return parts.length === 3 ? parts[0] : undefined;
 }
 
-function perService(doc: SecurityComposeDocument, test: (name: string, s: SecurityComposeService) => string | undefined): string[] {
+function perService(doc: ComposeDocument, test: (name: string, s: SecurityComposeService) => string | undefined): string[] {
   return services(doc).flatMap(([name, s]) => {
     const problem = test(name, s);
     return problem ? [problem] : [];
   });
 }
 
-export const COMPOSE_RULES: readonly ComposeRule[] = [
+export const SECURITY_RULES: readonly ComposeRule[] = [
   {
-    cis: 'CIS 4.1',
-    title: 'every service runs as a non-root user',
+    id: 'cis/4.1',
+    why: 'CIS 4.1: every service runs as a non-root user',
     check: (doc) =>
       perService(doc, (name, s) => {
         const uid = String(s.user ?? '').split(':')[0];
@@ -79,8 +68,8 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       }),
   },
   {
-    cis: 'CIS 5.3',
-    title: 'capabilities are dropped',
+    id: 'cis/5.3',
+    why: 'CIS 5.3: capabilities are dropped',
     check: (doc) =>
       perService(doc, (name, s) => {
         if (!(s.cap_drop ?? []).map((c) => c.toUpperCase()).includes('ALL')) return `${name} keeps the default capabilities — add cap_drop: [ALL]`;
@@ -89,13 +78,13 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       }),
   },
   {
-    cis: 'CIS 5.4',
-    title: 'no service is privileged',
+    id: 'cis/5.4',
+    why: 'CIS 5.4: no service is privileged',
     check: (doc) => perService(doc, (name, s) => (s.privileged ? `${name} is privileged — remove privileged: true` : undefined)),
   },
   {
-    cis: 'CIS 5.9',
-    title: "no service shares the host's network, PID or IPC namespace",
+    id: 'cis/5.9',
+    why: "CIS 5.9: no service shares the host's network, PID or IPC namespace",
     check: (doc) =>
       perService(doc, (name, s) => {
         const shared = [['network_mode', s.network_mode], ['pid', s.pid], ['ipc', s.ipc]].filter(([, v]) => v === 'host').map(([k]) => k);
@@ -103,29 +92,29 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       }),
   },
   {
-    cis: 'CIS 5.10',
-    title: 'memory is limited',
+    id: 'cis/5.10',
+    why: 'CIS 5.10: memory is limited',
     check: (doc) =>
       perService(doc, (name, s) => (defined(s.mem_limit) || defined(s.deploy?.resources?.limits?.memory) ? undefined : `${name} has no memory limit — set mem_limit`)),
   },
   {
-    cis: 'CIS 5.11',
-    title: 'CPU is limited',
+    id: 'cis/5.11',
+    why: 'CIS 5.11: CPU is limited',
     check: (doc) => perService(doc, (name, s) => (defined(s.cpus) || defined(s.deploy?.resources?.limits?.cpus) ? undefined : `${name} has no CPU limit — set cpus`)),
   },
   {
-    cis: 'CIS 5.12',
-    title: 'root filesystem is read-only (app)',
+    id: 'cis/5.12',
+    why: 'CIS 5.12: root filesystem is read-only (app)',
     check: (doc) =>
       READ_ONLY_ROOT.flatMap((name) => {
-        const s = doc.services?.[name];
+        const s = doc.services?.[name] as SecurityComposeService | undefined;
         if (!s) return [`${name} is missing from the compose file`];
         return s.read_only === true ? [] : [`${name} has a writable root file system — set read_only: true (it writes only to volumes and a /tmp tmpfs)`];
       }),
   },
   {
-    cis: 'CIS 5.13',
-    title: 'ports bind to 127.0.0.1',
+    id: 'cis/5.13',
+    why: 'CIS 5.13: ports bind to 127.0.0.1',
     check: (doc) =>
       services(doc).flatMap(([name, s]) =>
         (s.ports ?? [])
@@ -134,8 +123,8 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       ),
   },
   {
-    cis: 'CIS 5.8',
-    title: 'only the app and Grafana publish ports in prod',
+    id: 'cis/5.8',
+    why: 'CIS 5.8: only the app and Grafana publish ports in prod',
     check: (doc, { variant }) =>
       variant !== 'prod'
         ? []
@@ -144,27 +133,27 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
           ),
   },
   {
-    cis: undefined,
-    title: 'the backend network is internal in prod',
+    id: 'qraft/backend-internal',
+    why: 'the backend network is internal in prod: its services have no route out',
     check: (doc, { variant }) =>
-      variant !== 'prod' || doc.networks?.['backend']?.internal === true ? [] : ['network backend is not internal in prod — set internal: true so its services have no route out'],
+      variant !== 'prod' || (doc.networks?.['backend'] as { internal?: boolean } | null | undefined)?.internal === true ? [] : ['network backend is not internal in prod — set internal: true so its services have no route out'],
   },
   {
-    cis: 'CIS 5.25',
-    title: 'no-new-privileges',
+    id: 'cis/5.25',
+    why: 'CIS 5.25: no-new-privileges',
     check: (doc) =>
       perService(doc, (name, s) =>
         (s.security_opt ?? []).some((o) => /^no-new-privileges(:true)?$/.test(o)) ? undefined : `${name} may gain privileges (setuid) — add security_opt: [no-new-privileges:true]`,
       ),
   },
   {
-    cis: 'CIS 5.26',
-    title: 'container health is checked at runtime',
+    id: 'cis/5.26',
+    why: 'CIS 5.26: container health is checked at runtime',
     check: (doc) => perService(doc, (name, s) => (s.healthcheck?.test && !s.healthcheck.disable ? undefined : `${name} has no healthcheck — add one`)),
   },
   {
-    cis: 'CIS 5.28',
-    title: 'pids limit',
+    id: 'cis/5.28',
+    why: 'CIS 5.28: pids limit',
     check: (doc) =>
       perService(doc, (name, s) => {
         const limit = s.pids_limit ?? s.deploy?.resources?.limits?.pids;
@@ -172,8 +161,8 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       }),
   },
   {
-    cis: 'CIS 5.31',
-    title: 'the Docker socket is not mounted',
+    id: 'cis/5.31',
+    why: 'CIS 5.31: the Docker socket is not mounted',
     check: (doc) =>
       services(doc).flatMap(([name, s]) =>
         (s.volumes ?? [])
@@ -183,8 +172,8 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       ),
   },
   {
-    cis: 'CIS 4.10',
-    title: 'no secrets in compose environment',
+    id: 'cis/4.10',
+    why: 'CIS 4.10: no secrets in compose environment',
     check: (doc) =>
       services(doc).flatMap(([name, s]) =>
         Object.entries(env(s))
@@ -193,10 +182,10 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
       ),
   },
   {
-    cis: undefined,
-    title: 'Grafana has no anonymous access and no default admin password',
+    id: 'qraft/grafana-auth',
+    why: 'Grafana has no anonymous access and no default admin password',
     check: (doc) => {
-      const grafana = doc.services?.['grafana'];
+      const grafana = doc.services?.['grafana'] as SecurityComposeService | undefined;
       if (!grafana) return [];
       const e = env(grafana);
       const problems: string[] = [];
@@ -211,24 +200,3 @@ export const COMPOSE_RULES: readonly ComposeRule[] = [
   },
 ];
 
-export interface ComposeFinding {
-  readonly cis: string | undefined;
-  readonly title: string;
-  readonly message: string;
-}
-
-/** Every violation of every rule in one document. */
-export function checkComposeSecurity(doc: SecurityComposeDocument, context: ComposeContext): ComposeFinding[] {
-  return COMPOSE_RULES.flatMap((rule) => rule.check(doc, context).map((message) => ({ cis: rule.cis, title: rule.title, message })));
-}
-
-/** Where a secret value appears in a text (a rendered file, a log): the file name and line numbers, never the value. */
-export function findSecretValues(text: string, secrets: ReadonlyMap<string, string>): string[] {
-  const found: string[] = [];
-  for (const [name, value] of secrets) {
-    if (value.length < 8) continue;
-    const lines = text.split('\n').flatMap((line, i) => (line.includes(value) ? [i + 1] : []));
-    if (lines.length > 0) found.push(`${name} on line ${lines.join(', ')}`);
-  }
-  return found;
-}

@@ -1,10 +1,10 @@
 import { skip } from './outcome';
-import { runChecks } from './run-checks';
+import { runVerifyChecks } from './run-verify-checks';
 
-describe('runChecks', () => {
+describe('runVerifyChecks', () => {
   it('reports a throwing check as failed with its message and goes on to the next', async () => {
     const seen: string[] = [];
-    const outcomes = await runChecks(
+    const outcomes = await runVerifyChecks(
       [
         { group: 'g', name: 'breaks', run: async () => { throw new Error('clickhouse refused the app user'); } },
         { group: 'g', name: 'after', run: async (ctx: { value: number }) => `value ${ctx.value}` },
@@ -20,7 +20,7 @@ describe('runChecks', () => {
   });
 
   it('reports a check that cannot run as skipped with its reason, never as passed', async () => {
-    const [outcome] = await runChecks([{ group: 'g', name: 'grafana', run: async () => skip('not in the offline set') }], {});
+    const [outcome] = await runVerifyChecks([{ group: 'g', name: 'grafana', run: async () => skip('not in the offline set') }], {});
     expect(outcome).toMatchObject({ status: 'skipped', detail: 'not in the offline set' });
   });
 });

@@ -12,7 +12,7 @@ export interface BackoffInput {
 }
 
 export interface RetryOptionsInput {
-  /** Overall deadline for all attempts together. */
+  /** Overall deadline for all attempts together; `Infinity` retries until `signal` aborts. */
   readonly timeoutMs: number;
   /** Limit for one attempt; its AbortSignal fires then (default: whatever remains of the deadline). */
   readonly attemptTimeoutMs?: number;
@@ -24,6 +24,8 @@ export interface RetryOptionsInput {
   readonly random?: () => number;
   /** Called after every attempt, with its value or the error it was turned into. */
   readonly onAttempt?: (attempt: AttemptOutcome<unknown>) => void;
+  /** Called before each pause with the attempt that did not satisfy the predicate and the pause that follows. */
+  readonly onRetry?: (attempt: AttemptOutcome<unknown>, pauseMs: number) => void;
   /** Names the target in the timeout error: "nats did not ...". */
   readonly what?: string;
 }
@@ -36,6 +38,7 @@ export interface RetryOptions {
   readonly signal: AbortSignal | undefined;
   readonly random: () => number;
   readonly onAttempt: (attempt: AttemptOutcome<unknown>) => void;
+  readonly onRetry: (attempt: AttemptOutcome<unknown>, pauseMs: number) => void;
   readonly what: string;
 }
 
@@ -66,6 +69,7 @@ export function normalizeRetryOptions(input: RetryOptionsInput): RetryOptions {
     signal: input.signal,
     random: input.random ?? Math.random,
     onAttempt: input.onAttempt ?? (() => undefined),
+    onRetry: input.onRetry ?? (() => undefined),
     what: input.what ?? 'condition',
   };
 }
@@ -125,6 +129,7 @@ export async function retryUntil<T>(
       if (left > 0) await o.clock.sleep(left, o.signal);
       throw new RetryTimeoutError(o.what, o.clock.now() - started, attempt, last);
     }
+    o.onRetry(last, pause);
     await o.clock.sleep(pause, o.signal);
   }
 }
@@ -138,9 +143,11 @@ async function runAttempt<T>(
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(o.signal?.reason);
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  // The attempt's limit runs on the injected clock, so a fake clock can expire it too.
+  // The attempt's limit runs on the injected clock, so a fake clock can expire it too. No limit, no timer:
+  // setTimeout turns an infinite delay into 1 ms.
   const timerStop = new AbortController();
-  const expired = o.clock.sleep(timeoutMs, timerStop.signal).then(
+  const limit = Number.isFinite(timeoutMs) ? o.clock.sleep(timeoutMs, timerStop.signal) : new Promise<void>(() => undefined);
+  const expired = limit.then(
     () => {
       const error = new Error(`attempt ${attempt} took longer than ${Math.round(timeoutMs)} ms`);
       error.name = 'TimeoutError';
