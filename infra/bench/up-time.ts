@@ -1,9 +1,7 @@
 /**
  * How long `infra:up` takes until all-healthy, cold (fresh data directories) and warm (data kept), beside
  * the time the slowest single service needs to become ready on its own — all measured in this one run,
- * so the ratio means something on a shared machine where absolute seconds do not. Both start orders are
- * measured: `gate` (what `up` does: compose starts everything, our gate decides) and `depends_on` (compose
- * holds dependants until the engine's healthchecks pass, as a plain `docker compose up` does) — the before.
+ * so the ratio means something on a shared machine where absolute seconds do not.
  *
  *   tsx --conditions=@qraft/source infra/bench/up-time.ts [--engine docker|podman] [--runs 3] [--json]
  */
@@ -12,13 +10,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirectories } from '@qraft/config';
 import { waitUntilHealthy } from '@qraft/health';
-import { composeStream, downStack, openStack, readinessChecks, silentProgress, upStack, type StackHandle, type UpOptions } from '@qraft/stack';
-import { prepareImagesFor } from '../src/stack/prepare-images';
+import { composeStream, downStack, openStack, readinessChecks, silentProgress, upStack, type StackHandle } from '@qraft/stack';
 import { normalizeOptions, type StackOptions } from '../src/stack/stack-options';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timeUp(handle: StackHandle, options: UpOptions): Promise<number> {
+async function timeUp(handle: StackHandle, options: StackOptions): Promise<number> {
   const started = performance.now();
   await upStack(handle, options, silentProgress);
   return performance.now() - started;
@@ -43,8 +40,6 @@ async function timeAlone(handle: StackHandle, service: string): Promise<number> 
   const started = performance.now();
   const result = await composeStream(handle.target, ['up', '-d', '--no-deps', service], () => undefined);
   if (!result.ok) throw new Error(`starting ${service} alone failed: ${result.tail.slice(-5).join('\n')}`);
-  // As `up` does: on Podman with CNI, the re-created container's resolver order is repaired.
-  await handle.runtime.engine.afterStart(handle.model);
   await waitUntilHealthy([check], { timeoutMs: 180_000 });
   return performance.now() - started;
 }
@@ -55,52 +50,42 @@ async function main(): Promise<void> {
   const options = normalizeOptions({ ...(values.engine ? { engine: values.engine } : {}) }, process.env);
   const handle = await openStack(options, process.env);
   const services = Object.values(handle.model.services).filter((s) => s.available).map((s) => s.name);
-  const prepareImages = prepareImagesFor(handle.model.imageSet);
-  const orders = ['depends_on', 'gate'] as const;
-  const cold = { depends_on: [] as number[], gate: [] as number[] };
-  const warm = { depends_on: [] as number[], gate: [] as number[] };
+  const cold: number[] = [];
+  const warm: number[] = [];
   const alone: Record<string, number[]> = Object.fromEntries(services.map((s) => [s, []]));
   for (let run = 0; run < runs; run += 1) {
-    for (const startOrder of orders) {
-      const up: UpOptions = { timeoutMs: options.timeoutMs, startOrder, ...(prepareImages ? { prepareImages } : {}) };
-      await downStack(handle, silentProgress);
-      wipeData(handle, options);
-      cold[startOrder].push(await timeUp(handle, up));
-      await downStack(handle, silentProgress);
-      warm[startOrder].push(await timeUp(handle, up));
-      process.stderr.write(`run ${run + 1}/${runs}, ${startOrder}: cold ${(cold[startOrder].at(-1)! / 1_000).toFixed(1)} s, warm ${(warm[startOrder].at(-1)! / 1_000).toFixed(1)} s\n`);
-    }
+    await downStack(handle, silentProgress);
+    wipeData(handle, options);
+    cold.push(await timeUp(handle, options));
+    await downStack(handle, silentProgress);
+    warm.push(await timeUp(handle, options));
     for (const service of services) alone[service]!.push(await timeAlone(handle, service));
+    process.stderr.write(`run ${run + 1}/${runs}: cold ${(cold.at(-1)! / 1_000).toFixed(1)} s, warm ${(warm.at(-1)! / 1_000).toFixed(1)} s\n`);
   }
   await downStack(handle, silentProgress);
   const aloneMedian = Object.fromEntries(services.map((s) => [s, median(alone[s]!)]));
   const [slowest, slowestMs] = Object.entries(aloneMedian).sort((a, b) => b[1] - a[1])[0]!;
-  const byOrder = (order: (typeof orders)[number]) => ({
-    coldUpMs: median(cold[order]),
-    warmUpMs: median(warm[order]),
-    coldRatio: median(cold[order]) / slowestMs,
-    warmRatio: median(warm[order]) / slowestMs,
-  });
   const result = {
     engine: handle.runtime.compose.name,
     runs,
-    gate: byOrder('gate'),
-    dependsOn: byOrder('depends_on'),
+    coldUpMs: median(cold),
+    warmUpMs: median(warm),
     aloneMs: aloneMedian,
     slowest: { service: slowest, ms: slowestMs },
+    coldRatio: median(cold) / slowestMs,
+    warmRatio: median(warm) / slowestMs,
   };
   if (values.json) {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
   const s = (ms: number) => `${(ms / 1_000).toFixed(1)} s`;
-  console.log(`engine ${result.engine} ${handle.runtime.compose.version}, median of ${runs} runs; ratios to the slowest service alone`);
-  console.log(`| measure | compose holds on depends_on (before) | ratio | readiness gate only (up now) | ratio |`);
-  console.log(`| --- | --- | --- | --- | --- |`);
-  const { gate, dependsOn } = result;
-  console.log(`| cold up (fresh data) until all-healthy | ${s(dependsOn.coldUpMs)} | ${dependsOn.coldRatio.toFixed(2)} | ${s(gate.coldUpMs)} | ${gate.coldRatio.toFixed(2)} |`);
-  console.log(`| warm up (data kept) until all-healthy | ${s(dependsOn.warmUpMs)} | ${dependsOn.warmRatio.toFixed(2)} | ${s(gate.warmUpMs)} | ${gate.warmRatio.toFixed(2)} |`);
-  for (const [service, ms] of Object.entries(aloneMedian)) console.log(`| ${service} alone until ready | ${s(ms)} | ${(ms / slowestMs).toFixed(2)} | | |`);
+  console.log(`engine ${result.engine}, median of ${runs} runs`);
+  console.log(`| measure | time | ratio to the slowest service alone |`);
+  console.log(`| --- | --- | --- |`);
+  console.log(`| cold up (fresh data) until all-healthy | ${s(result.coldUpMs)} | ${result.coldRatio.toFixed(2)} |`);
+  console.log(`| warm up (data kept) until all-healthy | ${s(result.warmUpMs)} | ${result.warmRatio.toFixed(2)} |`);
+  for (const [service, ms] of Object.entries(aloneMedian)) console.log(`| ${service} alone until ready | ${s(ms)} | ${(ms / slowestMs).toFixed(2)} |`);
 }
 
 main().catch((error: unknown) => {

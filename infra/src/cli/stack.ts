@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runChecks } from '@qraft/health';
 import { composeQuiet, composeStream, createProgress, downStack, formatStackTable, openStack, readinessChecks, restartStack, stackRows, upStack } from '@qraft/stack';
-import { prepareImagesFor } from '../stack/prepare-images';
+import { buildOfflineImages } from '../images/offline-image-set';
 import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
 
 const HELP = `Usage: tsx --conditions=@qraft/source infra/src/cli/stack.ts <up|down|restart|ps|logs> [options]
@@ -31,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   const table = (ok: boolean, rows: ReturnType<typeof stackRows>) => console.log(options.json ? JSON.stringify({ ok, services: rows }, null, 2) : `\n${formatStackTable(rows)}`);
   switch (command) {
     case 'up': {
-      const prepareImages = prepareImagesFor(handle.model.imageSet);
+      // The offline image set is cheap to check when current (each image's record against the engine), so `up` is one command.
+      const prepareImages = handle.model.imageSet === 'offline' ? (engine: 'docker' | 'podman', p: typeof progress) => buildOfflineImages({ engine, progress: p }).then(() => undefined) : undefined;
       const { handle: up, report } = await upStack(handle, { timeoutMs: options.timeoutMs, ...(prepareImages ? { prepareImages } : {}) }, progress);
       table(true, stackRows(up.model, report));
       return 0;

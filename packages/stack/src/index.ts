@@ -17,4 +17,4 @@ export { runCommand, type CommandResult } from './run-command';
 export { detectRuntime, engineOfChoice, parseEngineChoice, probeComposeTool, type ComposeTool, type ComposeToolName, type Runtime } from './runtime';
 export { formatStackTable, stackRows, type StackRow } from './stack-table';
 export { streamCommand, type StreamCommandOptions, type StreamCommandResult } from './stream-command';
-export { composeUpArgs, upStack, waitReady, type UpOptions, type UpResult } from './up';
+export { upStack, waitReady, type UpOptions, type UpResult } from './up';

@@ -3,7 +3,6 @@ import { loadStack } from '@qraft/config';
 import { composeArgv } from './compose';
 import { assertPortsFree } from './prepare-host';
 import { formatStackTable, stackRows } from './stack-table';
-import { composeUpArgs } from './up';
 import { engineAdapter } from './engine-adapter';
 import type { Runtime } from './runtime';
 
@@ -42,14 +41,6 @@ describe('stack pieces', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
-  });
-
-  it('starts every service of the image set at once for the readiness gate, or leaves the order to depends_on', () => {
-    const model = loadStack({ imageSet: 'offline' });
-    expect(composeUpArgs(model, 'gate')).toEqual(['up', '-d', '--no-deps', 'nats', 'clickhouse', 'prometheus', 'app']);
-    expect(composeUpArgs(model, 'depends_on')).toEqual(['up', '-d']);
-    // The generated file keeps depends_on for a plain `docker compose up`.
-    expect(model.services.app.dependsOn).toEqual(['nats', 'clickhouse']);
   });
 
   it('lists omitted services in the table with the reason', () => {

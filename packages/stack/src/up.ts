@@ -14,13 +14,6 @@ export interface UpOptions {
   readonly timeoutMs: number;
   /** Builds or refreshes images before the start (infra's offline image set); absent: images must exist. */
   readonly prepareImages?: (engine: EngineName, progress: Progress) => Promise<void>;
-  /**
-   * `gate` (default): compose starts every service at once (`up --no-deps` with all of them) and the readiness
-   * gate decides when the stack is up — the app copes with any start order. `depends_on`: compose holds each
-   * service until its dependencies' engine healthchecks pass, as a plain `docker compose up` of the file does
-   * (kept for the benchmark's before/after; the generated file keeps its depends_on either way).
-   */
-  readonly startOrder?: 'gate' | 'depends_on';
 }
 
 export interface UpResult {
@@ -52,17 +45,6 @@ async function missingImages(handle: StackHandle): Promise<string[]> {
 }
 
 /**
- * The compose arguments of `up`. Docker runs a healthcheck first one interval (2 s) after start, so compose
- * holding dependants on `condition: service_healthy` costs seconds that our gate (polling from 25 ms) does not;
- * with `gate`, every available service is named with --no-deps, so compose starts them all at once and the
- * file's depends_on stays for a plain `docker compose up`. podman-compose ignores the conditions either way.
- */
-export function composeUpArgs(model: StackModel, startOrder: 'gate' | 'depends_on'): string[] {
-  if (startOrder === 'depends_on') return ['up', '-d'];
-  return ['up', '-d', '--no-deps', ...Object.values(model.services).filter((s) => s.available).map((s) => s.name)];
-}
-
-/**
  * Prepares the host (ports, directories, secrets), starts the stack, and returns once every service
  * answers its own probe. On timeout it names each service still failing with its last log lines.
  */
@@ -83,9 +65,8 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   const refreshed: StackHandle = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
 
   const startedAt = new Date();
-  const args = composeUpArgs(model, options.startOrder ?? 'gate');
-  const done = progress.step(`${target.runtime.compose.command.join(' ')} ${args.join(' ')}`);
-  const result = await composeStream(target, args, (line) => progress.line(`  ${line}`));
+  const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
+  const result = await composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`));
   if (!result.ok) {
     done('failed');
     throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
