@@ -10,13 +10,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirectories } from '@qraft/config';
 import { waitUntilHealthy } from '@qraft/health';
-import { silentProgress } from '../src/images/progress';
-import { composeStream } from '../src/stack/compose';
-import { downStack } from '../src/stack/down';
-import { readinessChecks } from '../src/stack/readiness-checks';
-import { normalizeOptions } from '../src/stack/stack-options';
-import { openStack, upStack, type StackHandle } from '../src/stack/up';
-import type { StackOptions } from '../src/stack/stack-options';
+import { composeStream, downStack, openStack, readinessChecks, silentProgress, upStack, type StackHandle } from '@qraft/stack';
+import { normalizeOptions, type StackOptions } from '../src/stack/stack-options';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
-import { formatDoctorTable, isPortFree, runDoctor } from './doctor';
+import { isPortFree } from '@qraft/stack';
+import { formatDoctorTable, runDoctor } from './doctor';
 
 async function listen(): Promise<{ server: Server; port: number } & AsyncDisposable> {
   const server = createServer();

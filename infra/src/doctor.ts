@@ -1,9 +1,7 @@
 import { formatTable } from '@qraft/cli';
 import { existsSync, statfsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { freemem, totalmem } from 'node:os';
-import { runCommand } from './run-command';
-import { probeComposeTool, SOCKETS, type ComposeToolName } from './runtime';
+import { isPortFree, probeComposeTool, runCommand, SOCKETS, type ComposeToolName } from '@qraft/stack';
 
 export interface DoctorCheck {
   readonly item: string;
@@ -31,15 +29,6 @@ const GiB = 1024 ** 3;
 
 function check(item: string, ok: boolean, detail: string, fix: string, required = true): DoctorCheck {
   return { item, ok, required, detail, fix: ok ? '' : fix };
-}
-
-/** True when nothing listens on 127.0.0.1:port (we try to bind it ourselves and let go at once). */
-export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
-  });
 }
 
 async function engineChecks(): Promise<DoctorCheck[]> {

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import Dockerode from 'dockerode';
 import { ensureSecrets, loadStack } from '@qraft/config';
-import { probeClickHouse, probeContainer, probeHttp, waitUntilHealthy } from '@qraft/health';
+import { probeClickHouse, probeHttp, waitUntilHealthy } from '@qraft/health';
+import { assertPortsFree, parseEngineChoice, prepareDirectories, probeContainer } from '@qraft/stack';
 import { parseOfflineImageNames } from './images/offline-image-set';
-import { parseEngineChoice } from './runtime';
 import { planEngineBootstrap, type EngineHost } from './stack/bootstrap-engine';
-import { assertPortsFree, prepareDirectories } from './stack/prepare-host';
 import { normalizeOptions } from './stack/stack-options';
 
 /**
@@ -181,9 +180,7 @@ const FIX = 'run `nx run infra:engine` (as root) to install and start it; `nx ru
 /** Guide line → a function that makes the product print it. Keys must be lines of the guide, verbatim. */
 const TRIGGERS: Record<string, () => Promise<string>> = {
   'no usable container engine: <reasons> — run `nx run infra:engine` as root on Debian/Ubuntu, or install Docker (with compose v2) or Podman (with podman-compose) and start it; `nx run infra:doctor` shows what is missing':
-    async () => runWithPath(`const { detectRuntime } = require('./src/runtime'); ${printError('detectRuntime()')}`),
-  [`no container engine answers (neither docker nor podman) — ${FIX}`]: async () =>
-    runWithPath(`const { resolveImageEngine } = require('./src/images/container-engine'); ${printError('resolveImageEngine(undefined, {})')}`),
+    async () => runWithPath(`const { detectRuntime } = require('@qraft/stack'); ${printError('detectRuntime()')}`),
   [`docker is not installed — ${FIX}`]: async () => runWithPath(CHECK_DOCKER),
   [`docker does not answer (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?) — ${FIX}`]: async () => {
     // A docker client whose daemon is down: what the real CLI prints on stderr, exit 1.

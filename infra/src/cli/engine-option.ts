@@ -6,6 +6,12 @@ import { parseImageEngine, resolveImageEngine, type EngineName } from '../images
  * bad input (exit 2), found before any engine is asked; an engine that does not answer is a failure (exit 1).
  */
 export async function engineOption(value: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EngineName> {
+  checkEngineOption(value, env);
+  return resolveImageEngine(value, env);
+}
+
+/** Throws a UsageError when --engine (else QRAFT_ENGINE) names no engine; asks no engine. */
+export function checkEngineOption(value: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
   const explicit = value ?? env['QRAFT_ENGINE'];
   if (explicit !== undefined) {
     try {
@@ -14,5 +20,4 @@ export async function engineOption(value: string | undefined, env: NodeJS.Proces
       throw new UsageError((error as Error).message, { cause: error });
     }
   }
-  return resolveImageEngine(value, env);
 }

@@ -4,7 +4,7 @@ import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
 import { resolve } from 'node:path';
 import { ensureEngine } from '../stack/bootstrap-engine';
 import { createProgress } from '../images/progress';
-import { engineOption } from './engine-option';
+import { checkEngineOption, engineOption } from './engine-option';
 import { formatBuiltImages } from './format-built-images';
 
 const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
@@ -39,6 +39,7 @@ export const imageCli: CliSpec<typeof OPTIONS> = {
     const images = values.images ?? process.env['QRAFT_IMAGE_SET'];
     const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
     if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new UsageError(`--node-base "${nodeBase}" is not known — use offline or upstream`);
+    checkEngineOption(values.engine);
     // `infra:up` builds the app image first: the engine bootstrap of a fresh host happens here, before it.
     await ensureEngine(resolve(__dirname, '../../..'), values.engine, (line) => io.err(line));
     const engine = await engineOption(values.engine);

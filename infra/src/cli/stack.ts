@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
-import { createProgress } from '../images/progress';
-import { composeQuiet, composeStream } from '../stack/compose';
-import { downStack } from '../stack/down';
-import { formatStackTable, stackRows } from '../stack/stack-table';
-import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
-import { openStack, upStack } from '../stack/up';
-import { ensureEngine } from '../stack/bootstrap-engine';
 import { loadStack } from '@qraft/config';
 import { runChecks } from '@qraft/health';
-import { readinessChecks } from '../stack/readiness-checks';
+import { composeQuiet, composeStream, createProgress, downStack, formatStackTable, openStack, readinessChecks, restartStack, stackRows, upStack } from '@qraft/stack';
+import { buildOfflineImages } from '../images/offline-image-set';
+import { ensureEngine } from '../stack/bootstrap-engine';
+import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
 
 const HELP = `Usage: tsx --conditions=@qraft/source infra/src/cli/stack.ts <up|down|restart|ps|logs> [options]
 (or: pnpm nx run infra:<command> -- [options])
@@ -40,11 +36,13 @@ export async function main(argv: string[]): Promise<number> {
     await ensureEngine(options.workspaceRoot, values.engine, (line) => progress.line(line));
   }
   const handle = await openStack(options, process.env);
+  const table = (ok: boolean, rows: ReturnType<typeof stackRows>) => console.log(options.json ? JSON.stringify({ ok, services: rows }, null, 2) : `\n${formatStackTable(rows)}`);
   switch (command) {
     case 'up': {
-      const { handle: up, report } = await upStack(handle, options, progress);
-      const rows = stackRows(up.model, report);
-      console.log(options.json ? JSON.stringify({ ok: true, services: rows }, null, 2) : `\n${formatStackTable(rows)}`);
+      // The offline image set is cheap to check when current (each image's record against the engine), so `up` is one command.
+      const prepareImages = handle.model.imageSet === 'offline' ? (engine: 'docker' | 'podman', p: typeof progress) => buildOfflineImages({ engine, progress: p }).then(() => undefined) : undefined;
+      const { handle: up, report } = await upStack(handle, { timeoutMs: options.timeoutMs, ...(prepareImages ? { prepareImages } : {}) }, progress);
+      table(true, stackRows(up.model, report));
       return 0;
     }
     case 'down':
@@ -52,8 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'ps': {
       const report = await runChecks(readinessChecks(handle.model, handle.docker, handle.credentials));
-      const rows = stackRows(handle.model, report);
-      console.log(options.json ? JSON.stringify({ ok: report.ok, services: rows }, null, 2) : formatStackTable(rows));
+      table(report.ok, stackRows(handle.model, report));
       return report.ok ? 0 : 1;
     }
     case 'logs': {
@@ -61,12 +58,8 @@ export async function main(argv: string[]): Promise<number> {
       return result.ok ? 0 : 1;
     }
     case 'restart': {
-      const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} restart`);
-      const result = await composeStream(handle.target, ['restart'], (line) => progress.line(`  ${line}`));
-      if (!result.ok) throw new Error(`compose restart failed (exit ${result.exitCode}):\n${result.tail.slice(-15).join('\n')}`);
-      done();
-      const { handle: up, report } = await upStack(handle, options, progress);
-      console.log(options.json ? JSON.stringify({ ok: true, services: stackRows(up.model, report) }, null, 2) : `\n${formatStackTable(stackRows(up.model, report))}`);
+      const { report } = await restartStack(handle, options, progress);
+      table(true, stackRows(handle.model, report));
       return 0;
     }
     case 'config': {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { buildAppImage } from './app-image';
 import { removeImage } from './container-engine';
 import { itOnEngine } from './test-engines';

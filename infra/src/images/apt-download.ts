@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { silentProgress, type Progress } from './progress';
-import { streamCommand } from './stream-command';
+import { streamCommand } from '@qraft/stack';
 
 export interface DebRequest {
   readonly name: string;

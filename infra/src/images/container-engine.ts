@@ -1,5 +1,4 @@
-import { runCommand } from '../run-command';
-import { parseEngineChoice, type EngineName } from '../runtime';
+import { detectRuntime, engineOfChoice, runCommand, type EngineName } from '@qraft/stack';
 
 export type { EngineName };
 
@@ -27,11 +26,7 @@ export function normaliseImageId(id: string): string {
 }
 
 /** Accepts docker/podman and the compose tool names of --engine / QRAFT_ENGINE, answers the image engine. */
-export function parseImageEngine(value: string): EngineName {
-  const v = value.trim().toLowerCase();
-  if (v === 'docker' || v === 'podman') return v;
-  return parseEngineChoice(v) === 'podman-compose' ? 'podman' : 'docker';
-}
+export const parseImageEngine = engineOfChoice;
 
 /** Whether the engine answers; a probe, so it never throws. */
 export async function checkEngine(engine: EngineName): Promise<EngineStatus> {
@@ -55,13 +50,11 @@ export async function assertEngine(engine: EngineName): Promise<string> {
   return status.version;
 }
 
-/** The chosen engine: the argument, else QRAFT_ENGINE, else Docker when it answers, else Podman. */
+/** The chosen engine: the argument, else QRAFT_ENGINE, else the one `up` would detect (@qraft/stack). */
 export async function resolveImageEngine(choice: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<EngineName> {
   const explicit = choice ?? env['QRAFT_ENGINE'];
-  if (explicit) return parseImageEngine(explicit);
-  if ((await checkEngine('docker')).ok) return 'docker';
-  if ((await checkEngine('podman')).ok) return 'podman';
-  throw new Error(`no container engine answers (neither docker nor podman) — ${FIX}`);
+  if (explicit) return engineOfChoice(explicit);
+  return (await detectRuntime()).engine.name;
 }
 
 interface RawInspect {

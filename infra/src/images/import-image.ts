@@ -1,4 +1,4 @@
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { findCurrentImage, formatBytes, INPUTS_HASH_LABEL, removeSuperseded, type BuiltImage } from './build-image';
 import { assertEngine, inspectImage, type EngineName } from './container-engine';
 import { DEFAULT_RECORD_DIR, readImageRecord, writeImageRecord } from './image-record';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { httpOk } from '../security/app-container';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import type { EngineName } from './container-engine';
 import { buildOfflineImages, parseOfflineImageNames } from './offline-image-set';
 import { itOnEngine } from './test-engines';

@@ -1,4 +1,4 @@
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { INPUTS_HASH_LABEL } from './build-image';
 import type { EngineName } from './container-engine';
 

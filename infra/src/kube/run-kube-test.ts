@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ensureSecrets, KUBE_DIR, KUBE_PODMAN_OVERLAY_DIR, KUBE_SECRETS_ROOT, loadStack } from '@qraft/config';
 import { pollUntil } from '@qraft/retry';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import type { Progress } from '../images/progress';
 import { appOverExec } from './app-over-exec';
 import { kubePlayDocuments, type KubeObject, type KubePlayOptions, type KubePlayPlan } from './kube-play-documents';

@@ -1,4 +1,4 @@
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { describeEngine, podmanComposeVersion } from './engine-description';
 
 describe('engine description', () => {

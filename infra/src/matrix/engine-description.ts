@@ -1,4 +1,4 @@
-import type { EngineName } from '../runtime';
+import type { EngineName } from '@qraft/stack';
 
 export interface CommandRunner {
   (file: string, args: readonly string[]): Promise<{ readonly ok: boolean; readonly stdout: string }>;

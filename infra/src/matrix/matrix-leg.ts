@@ -1,4 +1,4 @@
-import type { EngineName } from '../runtime';
+import type { EngineName } from '@qraft/stack';
 
 /** Where a leg's engine runs: the host's own, or a current engine nested in a container of the host's Docker. */
 export type LegPlace = 'host' | 'nested';

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import type { Progress } from '../images/progress';
-import { streamCommand } from '../images/stream-command';
+import { streamCommand } from '@qraft/stack';
 import { describeEngine, type CommandRunner } from './engine-description';
 import { NO_REPORT, noReportJUnit, totalsFromVerifyJson, type LegResult } from './leg-result';
 import type { MatrixLeg } from './matrix-leg';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { APP_IMAGE_TAG, type EngineName } from '../images';
 import { pollUntil } from '@qraft/retry';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 
 /** The hardening flags compose gives the app (read_only, cap_drop, no-new-privileges, tmpfs), as `run` options. */
 export const HARDENED = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true', '--tmpfs', '/tmp', '--tmpfs', '/var/log/qraft:uid=1000,gid=1000', '--pids-limit', '256', '--memory', '512m', '--cpus', '1'];

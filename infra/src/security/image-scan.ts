@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { EngineName } from '../images';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { CREDENTIAL_ASSIGNMENT } from './secret-values';
 
 export interface TarEntry {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { APP_IMAGE_TAG, buildAppImage, buildOfflineImages, OFFLINE_IMAGES } from '../images';
 import { engineForTests } from '../images/test-engines';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 import { hardeningProblems, HARDENED, httpOk, runAppContainer } from './app-container';
 import { findSecretValues } from './find-secret-values';
 import { findSecretsInImage, rootUserProblem, saveImage, type ImageConfig } from './image-scan';
@@ -54,6 +54,14 @@ describeEngine(`image security on ${ENGINE}`, () => {
 
   it('CIS 4.6 the app image has a HEALTHCHECK', async () => {
     expect((await imageConfig(APP_IMAGE_TAG)).Healthcheck?.Test?.join(' ')).toMatch(/qraft-health|readyz|\/health/);
+  });
+
+  it('the app image carries the protocol probes only: no stack model, engine client or YAML parser', async () => {
+    const listed = await runCommand(ENGINE, ['run', '--rm', '--entrypoint', 'ls', APP_IMAGE_TAG, '/app/node_modules/.pnpm', '/app/node_modules/@qraft'], 60_000);
+    expect(listed.ok).toBe(true);
+    const packages = listed.stdout.split('\n').filter((l) => l.trim() !== '');
+    expect(packages).toContain('health');
+    expect(packages.filter((p) => /^(config|stack|dockerode|docker-modem|ssh2|cpu-features|yaml|@qraft\+config)(@|$)/.test(p))).toEqual([]);
   });
 
   const secrets = workspaceSecrets(ROOT);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { checkEngine, parseImageEngine, type EngineName } from '../images/container-engine';
-import { runCommand } from '../run-command';
+import { runCommand } from '@qraft/stack';
 
 export interface EngineHost {
   /** Whether docker or podman (the chosen one, when one is chosen) already answers. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readSecret } from './read-credentials';
 import { renderClickhouseUsers } from './render-clickhouse-users';
 import type { SecretModel, StackModel } from './stack-model';
 
@@ -53,7 +54,7 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
   if (users) {
     const read = (name: string) => {
       const s = model.secrets.find((x) => x.name === name);
-      return s ? readFileSync(pathOf(s), 'utf8').trim() : undefined;
+      return s ? readSecret(root, s) : undefined;
     };
     const app = read('clickhouse_app_password');
     if (app !== undefined) {
@@ -75,7 +76,5 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
 
 /** Values of the secrets that exist under `root`, for the "no secret in rendered files" check. */
 export function readSecretValues(root: string, model: StackModel): string[] {
-  return model.secrets
-    .filter((s) => s.kind === 'random' && existsSync(join(root, s.file)))
-    .map((s) => readFileSync(join(root, s.file), 'utf8').trim());
+  return model.secrets.filter((s) => s.kind === 'random').flatMap((s) => readSecret(root, s) ?? []);
 }

@@ -20,14 +20,18 @@ export {
   type SecretModel,
   type SecretUse,
   type ReachabilityEdge,
+  type ReadinessModel,
 } from './stack-model';
-export { loadStack, CLICKHOUSE_USERS, type StackInput, type ServiceOverride } from './load-stack';
+export { loadStack, type StackInput, type ServiceOverride } from './load-stack';
+export { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
 export { portEnvName, memoryEnvName, ENV } from './env-names';
 export { endpoints, type Endpoints } from './endpoints';
 export { omittedServices } from './omitted-services';
 export { dataDirectories, type DataDirectory } from './data-directories';
-export { SECRETS_DIR, SECRET_TARGETS } from './stack-secrets';
+export { SECRETS_DIR } from './stack-secrets';
+export { SECRET_TARGETS } from './secret-targets';
 export { ensureSecrets, readSecretValues, type EnsureSecretsResult } from './ensure-secrets';
+export { readSecret, readSecretFiles, readStackCredentials, type Account, type StackCredentials } from './read-credentials';
 export { ROOT_COMPOSE_FILE, composeFilePath } from './compose-file-path';
 export { renderCompose, type RenderComposeOptions } from './render-compose';
 export { parseComposeDocument, type ComposeDocument, type ComposeService } from './compose-document';

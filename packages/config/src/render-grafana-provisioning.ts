@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { hashComment, headerLines } from './generated-header';
-import { SECRET_TARGETS } from './stack-secrets';
+import { SECRET_TARGETS } from './secret-targets';
 import type { StackModel } from './stack-model';
 
 export const DASHBOARDS_DIR = '/etc/grafana/provisioning/dashboards/qraft';

@@ -1,4 +1,6 @@
-import type { CapabilitiesModel, ImageSet, NetworkName, ServiceName } from './stack-model';
+import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
+import { SECRET_TARGETS } from './secret-targets';
+import type { CapabilitiesModel, ImageSet, NetworkName, ReadinessModel, ServiceName } from './stack-model';
 
 export interface PortSpec {
   readonly name: string;
@@ -30,7 +32,19 @@ export interface ServiceSpec {
   readonly configMount?: string;
   readonly dataMount?: string;
   readonly logMount?: string;
+  /** The engine's healthcheck, run inside the container. */
   readonly health: { readonly port: string; readonly path: string; readonly startPeriodMs: number; readonly probe: 'wget' | 'node' };
+  /** The readiness gate's probe, run from the host (see ReadinessModel). */
+  readonly readiness: { readonly probe: ReadinessModel['probe']; readonly port: string; readonly path?: string; readonly needs?: 'clickhouse-app' };
+  /** Services started before this one (compose `depends_on`, when they are in the image set). */
+  readonly dependsOn: readonly ServiceName[];
+  /** Replaces the image's CMD. */
+  readonly command?: readonly string[];
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Built from this repository rather than pulled or imported (the app). */
+  readonly build?: { readonly context: string; readonly dockerfile: string };
+  readonly readOnlyRootFs?: boolean;
+  readonly tmpfs?: readonly string[];
   readonly resources: { readonly cpus: number; readonly memory: string; readonly pids: number };
   readonly nofile?: number;
 }
@@ -62,6 +76,9 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     configMount: '/etc/nats',
     dataMount: '/data',
     health: { port: 'monitoring', path: '/healthz', startPeriodMs: 10_000, probe: 'wget' },
+    readiness: { probe: 'nats', port: 'client' },
+    dependsOn: [],
+    command: ['nats-server', '--config', '/etc/nats/nats-server.conf'],
     resources: { cpus: 0.5, memory: '256m', pids: 256 },
   },
   clickhouse: {
@@ -94,6 +111,10 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     dataMount: '/var/lib/clickhouse',
     logMount: '/var/log/clickhouse-server',
     health: { port: 'http', path: '/ping', startPeriodMs: 30_000, probe: 'wget' },
+    readiness: { probe: 'clickhouse', port: 'http', needs: 'clickhouse-app' },
+    dependsOn: [],
+    // The upstream entrypoint would otherwise write its own users.d/default-user.xml; ours comes from secrets/.
+    environment: { CLICKHOUSE_SKIP_USER_SETUP: '1' },
     resources: { cpus: 1, memory: '2g', pids: 2048 },
     // ClickHouse asks for 262144; the VMs lack CAP_SYS_RESOURCE and refuse anything above 20000.
     nofile: 20_000,
@@ -112,6 +133,11 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     configMount: '/etc/prometheus',
     dataMount: '/prometheus',
     health: { port: 'http', path: '/-/ready', startPeriodMs: 15_000, probe: 'wget' },
+    // Targets come up one scrape after their services: being ready is enough to gate on.
+    readiness: { probe: 'http', port: 'http', path: '/-/ready' },
+    dependsOn: [],
+    // The image's ENTRYPOINT is /bin/prometheus; these flags replace its default CMD.
+    command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=15d'],
     resources: { cpus: 0.5, memory: '512m', pids: 256 },
   },
   grafana: {
@@ -133,6 +159,22 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     dataMount: '/var/lib/grafana',
     logMount: '/var/log/grafana',
     health: { port: 'http', path: '/api/health', startPeriodMs: 30_000, probe: 'wget' },
+    readiness: { probe: 'http', port: 'http', path: '/api/health' },
+    dependsOn: ['prometheus', 'clickhouse'],
+    environment: {
+      GF_SECURITY_ADMIN_USER: GRAFANA_ADMIN_USER,
+      GF_SECURITY_ADMIN_PASSWORD__FILE: SECRET_TARGETS.grafana_admin_password!,
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      // Grafana's default is off already; said here so the stack does not depend on an upstream default.
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+      GF_PATHS_LOGS: '/var/log/grafana',
+      GF_LOG_MODE: 'console file',
+      // Downloaded from grafana.com at first start; without internet the ClickHouse datasource stays unusable.
+      GF_INSTALL_PLUGINS: 'grafana-clickhouse-datasource',
+    },
     resources: { cpus: 0.5, memory: '512m', pids: 256 },
   },
   'nats-exporter': {
@@ -155,6 +197,9 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     ports: [{ name: 'metrics', container: 7777, scheme: 'http', publishedIn: ['dev'] }],
     metrics: { port: 'metrics', path: '/metrics' },
     health: { port: 'metrics', path: '/metrics', startPeriodMs: 10_000, probe: 'wget' },
+    readiness: { probe: 'http', port: 'metrics', path: '/metrics' },
+    dependsOn: ['nats'],
+    command: ['-p', '7777', '-varz', '-connz', '-jsz=all', '-healthz', 'http://nats:8222'],
     resources: { cpus: 0.25, memory: '64m', pids: 64 },
   },
   app: {
@@ -170,6 +215,21 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     metrics: { port: 'http', path: '/metrics' },
     logMount: '/var/log/qraft',
     health: { port: 'http', path: '/readyz', startPeriodMs: 20_000, probe: 'node' },
+    readiness: { probe: 'app', port: 'http' },
+    dependsOn: ['nats', 'clickhouse'],
+    environment: {
+      QRAFT_HTTP_HOST: '0.0.0.0',
+      QRAFT_HTTP_PORT: '8080',
+      QRAFT_NATS_URL: 'nats://nats:4222',
+      QRAFT_CLICKHOUSE_URL: 'http://clickhouse:8123',
+      QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
+      QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
+      QRAFT_CLICKHOUSE_DATABASE: CLICKHOUSE_USERS.database,
+      QRAFT_LOG_DIR: '/var/log/qraft',
+    },
+    build: { context: '.', dockerfile: 'packages/app/Dockerfile' },
+    readOnlyRootFs: true,
+    tmpfs: ['/tmp'],
     resources: { cpus: 1, memory: '512m', pids: 256 },
   },
 };

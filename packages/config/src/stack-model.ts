@@ -37,6 +37,22 @@ export interface HealthcheckModel {
   readonly startPeriodMs: number;
 }
 
+/**
+ * How the stack's readiness gate (`up`, `ps`, verify, the fault suite, `qraft-health stack`) knows a service is
+ * ready: besides its container running, the protocol probe that must pass, on which of its ports, at which path,
+ * with which credentials. Engine healthchecks are not enough (Podman without systemd never runs them).
+ */
+export interface ReadinessModel {
+  /** `nats`: connect and round trip; `clickhouse`: ping and a query; `http`: 2xx at `path`; `app`: its /readyz. */
+  readonly probe: 'nats' | 'clickhouse' | 'http' | 'app';
+  /** Name of the port probed; from the host only when the variant publishes it (else the container state counts). */
+  readonly port: string;
+  /** Request path of an `http` probe. */
+  readonly path: string | undefined;
+  /** Credentials the probe needs, from the stack's secrets. */
+  readonly needs: 'clickhouse-app' | undefined;
+}
+
 export interface MountModel {
   /** Host path relative to the repository root. */
   readonly host: string;
@@ -105,6 +121,7 @@ export interface ServiceModel {
   readonly networks: readonly NetworkName[];
   readonly dependsOn: readonly ServiceName[];
   readonly healthcheck: HealthcheckModel;
+  readonly readiness: ReadinessModel;
   readonly resources: ResourcesModel;
   readonly environment: Readonly<Record<string, string>>;
   readonly secrets: readonly SecretUse[];
@@ -145,4 +162,6 @@ export interface StackModel {
   readonly secrets: readonly SecretModel[];
   /** ClickHouse accounts; their passwords live in secrets/. */
   readonly clickhouseUsers: { readonly app: string; readonly grafana: string; readonly database: string };
+  /** Grafana's admin account; its password lives in secrets/. */
+  readonly grafanaAdmin: { readonly user: string };
 }

@@ -31,12 +31,3 @@ export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
     kind: s.kind,
   }));
 }
-
-/** Where each service sees its secrets (docker and podman-compose both bind-mount file secrets). */
-export const SECRET_TARGETS: Readonly<Record<string, string>> = {
-  clickhouse_app_password: '/run/secrets/clickhouse_app_password',
-  clickhouse_grafana_password: '/run/secrets/clickhouse_grafana_password',
-  grafana_admin_password: '/run/secrets/grafana_admin_password',
-  // users.d is read at start-up; a file secret with an absolute target lands there directly.
-  clickhouse_users: '/etc/clickhouse-server/users.d/qraft-users.xml',
-};

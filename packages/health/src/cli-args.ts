@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseDuration, UsageError } from '@qraft/cli';
 
@@ -23,7 +22,8 @@ Options:
 
 Environment (flags win): QRAFT_NATS_USER, QRAFT_NATS_PASSWORD_FILE, QRAFT_CLICKHOUSE_USER,
 QRAFT_CLICKHOUSE_PASSWORD_FILE, QRAFT_GRAFANA_USER, QRAFT_GRAFANA_PASSWORD_FILE, DOCKER_HOST (unix:// only),
-NO_COLOR. \`stack\` takes the URLs from @qraft/config (the published host ports).
+NO_COLOR. \`stack\` and \`container\` come with @qraft/stack's qraft-health (the model's published ports, its
+readiness gate and credentials, the engine's socket); the app image's qraft-health has the protocol probes only.
 
 Exit codes: 0 all required checks up · 1 a required check is down or degraded · 2 bad input, nothing probed`;
 
@@ -142,20 +142,11 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
     const password = file ? readPassword(file, source, ctx) : undefined;
     return { ...(user ? { user } : {}), ...(password !== undefined ? { password } : {}) };
   };
-  // `stack` run from the repository root needs no credentials: the stack's own generated secrets serve.
-  const stackDefault = (service: 'CLICKHOUSE' | 'GRAFANA', user: string, file: string): Credentials => {
-    const given = fromEnv(service, false);
-    if (check !== 'stack' || given.user !== undefined || given.password !== undefined || !existsSync(file)) return given;
-    try {
-      return { user, password: readPassword(file, file, ctx) };
-    } catch {
-      return given; // not readable by this user (the files are 0600, owned by the service): probe without
-    }
-  };
+  // `stack` without credentials in the environment uses the stack's own (read by @qraft/stack's CLI).
   const credentials = {
     nats: fromEnv('NATS', check === 'nats'),
-    clickhouse: check === 'clickhouse' ? fromEnv('CLICKHOUSE', true) : stackDefault('CLICKHOUSE', 'qraft_app', 'secrets/clickhouse_app_password'),
-    grafana: check === 'grafana' ? fromEnv('GRAFANA', true) : stackDefault('GRAFANA', 'admin', 'secrets/grafana_admin_password'),
+    clickhouse: fromEnv('CLICKHOUSE', check === 'clickhouse'),
+    grafana: fromEnv('GRAFANA', check === 'grafana'),
   };
   if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana'].includes(check)) {
     throw new UsageError(`--user/--password-file do not apply to \`${check}\``);

@@ -1,8 +1,6 @@
 import { freePort, NatsTestServer, startClickHouse, startNats } from '@qraft/testkit';
 import { describeWithServers } from '../test/servers';
 import { main } from './cli';
-import { stackChecks } from './stack-checks';
-import { runChecks } from './run-checks';
 
 async function cli(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}) {
   let stdout = '';
@@ -49,6 +47,12 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     expect(stderr).toContain('cannot read the password file "/run/secrets/ch" (QRAFT_CLICKHOUSE_PASSWORD_FILE): ENOENT');
   });
 
+  it.each([['stack'], ['container', 'qraft-nats']])('says where `%s` lives when run from the app image (protocol probes only)', async (...argv) => {
+    const { code, stderr } = await cli(argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain("needs the stack's qraft-health (package @qraft/stack)");
+  });
+
   it('prints usage for --help and exits 0', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
@@ -85,16 +89,5 @@ describeWithServers()('qraft-health against real servers', () => {
     const { code, stderr } = await run;
     expect(code).toBe(0);
     expect(stderr).toMatch(/nats: up \(rtt/);
-  });
-
-  it('builds the stack checks from endpoints so a user types no URLs', async () => {
-    await using nats = await startNats();
-    const checks = stackChecks({ endpoints: { nats: nats.url, prometheus: `http://127.0.0.1:${await freePort()}` } });
-    const report = await runChecks(checks);
-    expect(report.checks.map((c) => [c.name, c.state])).toEqual([
-      ['nats', 'up'],
-      ['prometheus', 'down'],
-    ]);
-    expect(report.ok).toBe(false);
   });
 });

@@ -16,10 +16,19 @@ export interface CliIo {
   readonly readFile?: (path: string) => string;
 }
 
-type CheckCommand = Extract<CliCommand, { kind: 'check' }>;
+export type CheckCommand = Extract<CliCommand, { kind: 'check' }>;
+
+/**
+ * The commands that need the stack's model or a container engine. This package has protocol probes only
+ * (it ships in the app image); @qraft/stack's qraft-health passes these in. Throw UsageError for bad input.
+ */
+export interface StackCommands {
+  readonly container: (command: CheckCommand, env: Readonly<Record<string, string | undefined>>) => Promise<Check[]>;
+  readonly stack: (command: CheckCommand, env: Readonly<Record<string, string | undefined>>) => Promise<Check[]>;
+}
 
 /** The whole CLI as a function: argv in, exit code out (0 healthy, 1 not, 2 bad input). */
-export async function main(argv: readonly string[], io: CliIo): Promise<0 | 1 | 2> {
+export async function main(argv: readonly string[], io: CliIo, stackCommands?: StackCommands): Promise<0 | 1 | 2> {
   let command: CliCommand;
   let checks: Check[];
   try {
@@ -28,9 +37,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<0 | 1 | 
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    checks = await buildChecks(command, io.env);
+    checks = await buildChecks(command, io.env, stackCommands);
   } catch (error) {
-    if (error instanceof UsageError || (error as Error).name === 'StackConfigError') {
+    if (error instanceof UsageError) {
       io.stderr(`qraft-health: ${(error as Error).message}\nRun \`qraft-health --help\` for usage.\n`);
       return 2;
     }
@@ -77,8 +86,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<0 | 1 | 
   }
 }
 
-/** Turns the command into checks; the probe modules (and dockerode, NATS) load only when named. */
-async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string | undefined>>): Promise<Check[]> {
+/** Turns the command into checks; the probe modules (and the NATS client) load only when named. */
+async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string | undefined>>, stackCommands: StackCommands | undefined): Promise<Check[]> {
   const t = c.timeoutMs;
   switch (c.check) {
     case 'http': {
@@ -132,37 +141,20 @@ async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string 
       const { probeApp } = await import('./app-probe.js');
       return [{ name: 'app', probe: (signal) => probeApp({ url: c.target, signal, timeoutMs: t }) }];
     }
-    case 'container': {
-      const socketPath = c.socket ?? dockerSocket(env['DOCKER_HOST']);
-      const [{ default: Dockerode }, { probeContainer }] = await Promise.all([import('dockerode'), import('./container-probe.js')]);
-      const docker = new Dockerode({ socketPath });
-      return [{ name: `container ${c.target}`, probe: (signal) => probeContainer({ docker, name: c.target, signal, timeoutMs: t }) }];
-    }
-    case 'stack': {
-      const [{ loadStackEndpoints }, { stackChecks }] = await Promise.all([import('./stack-endpoints.js'), import('./stack-checks.js')]);
-      const endpoints = await loadStackEndpoints({ variant: c.variant, imageSet: c.images, env });
-      const checks = stackChecks({
-        endpoints,
-        nats: { ...c.credentials.nats, stream: c.stream },
-        clickhouse: { ...c.credentials.clickhouse, database: c.database, table: c.table },
-        grafana: c.credentials.grafana,
-        timeoutMs: t,
-      });
-      if (checks.length === 0) throw new UsageError('the stack definition publishes no endpoints to check');
-      return checks;
-    }
+    case 'container':
+    case 'stack':
+      if (!stackCommands) {
+        throw new UsageError(
+          `\`${c.check}\` needs the stack's qraft-health (package @qraft/stack): from the repository run \`pnpm exec tsx packages/stack/src/qraft-health.ts ${c.check} …\` — this one has the protocol probes only`,
+        );
+      }
+      return stackCommands[c.check](c, env);
   }
 }
 
-function dockerSocket(dockerHost: string | undefined): string {
-  if (!dockerHost) return '/var/run/docker.sock';
-  if (dockerHost.startsWith('unix://')) return dockerHost.slice('unix://'.length);
-  throw new UsageError(`DOCKER_HOST "${dockerHost}" is not a unix:// socket — use --socket PATH`);
-}
-
-// The script body runs only when this file is the entry point; tests import main().
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs a qraft-health `main` on this process (argv, env, stdio) and sets its exit code. */
+export function runAsProcess(run: (argv: readonly string[], io: CliIo) => Promise<0 | 1 | 2>): void {
+  run(process.argv.slice(2), {
     env: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -177,3 +169,6 @@ if (require.main === module) {
     },
   );
 }
+
+// The script body runs only when this file is the entry point; tests import main().
+if (require.main === module) runAsProcess(main);

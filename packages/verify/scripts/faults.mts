@@ -1,15 +1,14 @@
 #!/usr/bin/env -S tsx --conditions=@qraft/source
 // The fault suite: crashes under a steady publish load, exactly-once accounting, and faults of the environment.
-// Logic lives in @qraft/verify's library (src/faults, with its tests); this script wires it to the command line,
-// to the infra CLI (restart, and `up` at the end to restore mounts and ownership) and to the compose tool.
+// Logic lives in @qraft/verify's library (src/faults, with its tests); this script wires it to the command line
+// and to @qraft/stack in-process (compose, restart, and `up` at the end to restore mounts and ownership).
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { $, argv, chalk } from 'zx';
-import { stackRunner, workspaceRoot } from './stack-cli.mjs';
-import { composeFilePath, loadStack } from '@qraft/config';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { argv, chalk } from 'zx';
+import { composeStream, createProgress, downStack, openStack, readinessChecks, restartStack, upStack } from '@qraft/stack';
 import {
-  contextFromModel,
+  contextFromStack,
   crashFaultChecks,
   DEFAULT_FAULT_TIMING,
   environmentFaultChecks,
@@ -22,8 +21,6 @@ import {
   parseFaultOptions,
   PublishLoad,
   runVerifyChecks,
-  SOCKETS,
-  stackReadinessChecks,
   toJson,
   totals,
   writeReports,
@@ -34,7 +31,7 @@ import {
   type StackContext,
 } from '@qraft/verify';
 
-const COMPOSE: Record<'docker' | 'podman', string[]> = { docker: ['docker', 'compose'], podman: ['podman-compose'] };
+const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 export async function main(): Promise<number> {
   const options = parseFaultOptions(argv, process.env);
@@ -42,29 +39,23 @@ export async function main(): Promise<number> {
     console.log(FAULTS_HELP);
     return 0;
   }
-  const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
-  $.verbose = false;
-  $.cwd = workspaceRoot;
+  // The engine is detected as `infra up` detects it, so a Podman-only host needs no --engine.
+  const handle = await openStack({ ...options, workspaceRoot }, process.env);
+  const { model } = handle;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const stack = stackRunner(options.stackFlags);
-  const composeFile = join(workspaceRoot, composeFilePath(model.variant, model.imageSet));
+  const progress = createProgress();
   const compose: ComposeRunner = async (args, overrideFile) => {
-    const files = ['-f', composeFile, ...(overrideFile ? ['-f', overrideFile] : [])];
-    const result = await $({ nothrow: true })`${COMPOSE[options.engine]} -p ${model.project} ${files} ${args}`;
-    if (result.exitCode !== 0) {
-      throw new Error(`compose ${args.join(' ')}${overrideFile ? ' (with a fault override)' : ''} failed with exit code ${result.exitCode}: ${(result.stderr || result.stdout).trim().split('\n').slice(-5).join(' | ')}`);
+    const target = overrideFile ? { ...handle.target, overrides: [overrideFile] } : handle.target;
+    const result = await composeStream(target, args, () => undefined);
+    if (!result.ok) {
+      throw new Error(`compose ${args.join(' ')}${overrideFile ? ' (with a fault override)' : ''} failed with exit code ${result.exitCode}: ${result.tail.slice(-5).join(' | ')}`);
     }
   };
-  const stackContext: StackContext = contextFromModel(model, {
-    engine: options.engine,
-    socketPath: SOCKETS[options.engine],
-    workspaceRoot,
-    control: {
-      restartAll: () => stack('restart'),
-      recreate: async () => {
-        await stack('down');
-        await stack('up');
-      },
+  const stackContext: StackContext = contextFromStack(handle, {
+    restartAll: async () => void (await restartStack(handle, options, progress)),
+    recreate: async () => {
+      await downStack(handle, progress);
+      await upStack(handle, options, progress);
     },
   });
   const app = await stackContext.docker.getContainer(model.services.app.containerName).inspect().catch(() => undefined);
@@ -86,7 +77,7 @@ export async function main(): Promise<number> {
   ];
   const context: FaultContext = {
     stack: stackContext,
-    readiness: stackReadinessChecks(stackContext),
+    readiness: readinessChecks(model, handle.docker, handle.credentials),
     clickhouseAccess: { url: endpoints.clickhouse, ...stackContext.clickhouse, database: model.clickhouseUsers.database },
     load: new PublishLoad({ type: loadType, channels, maxDurationMs: 600_000 }),
     loadType,
@@ -122,7 +113,7 @@ export async function main(): Promise<number> {
     // configured: directories and ownership prepared again, every service healthy.
     log('restoring the stack: infra up');
     const started = performance.now();
-    const restored = await stack('up').then(() => undefined, (error: Error) => error.message);
+    const restored = await upStack(handle, options, progress).then(() => undefined, (error: Error) => error.message);
     const outcome: CheckOutcome = {
       group: 'restore',
       name: 'infra up puts the stack back as configured after the faults',
@@ -134,7 +125,7 @@ export async function main(): Promise<number> {
     onOutcome(outcome);
   }
 
-  const name = `${options.engine}-${model.imageSet}-${model.variant}`;
+  const name = `${handle.runtime.engine.name}-${model.imageSet}-${model.variant}`;
   const files = writeReports(join(workspaceRoot, 'reports', 'faults'), name, outcomes);
   const table = formatFaultTable(context.recoveries, context.accounting);
   if (options.json) {

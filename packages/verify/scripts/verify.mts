@@ -1,20 +1,18 @@
 #!/usr/bin/env -S tsx --conditions=@qraft/source
 // The TypeScript successor of test_containers.sh: verifies a running Qraft stack end to end.
-// Logic lives in @qraft/verify's library (and its tests); this script wires it to the command line and
-// to the infra CLI, which it calls through zx to restart and re-create the stack for the persistence checks.
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { $, argv, chalk } from 'zx';
-import { stackRunner, workspaceRoot } from './stack-cli.mjs';
-import { loadStack } from '@qraft/config';
+// Logic lives in @qraft/verify's library (and its tests); this script wires it to the command line and to
+// @qraft/stack, which restarts and re-creates the stack in-process for the persistence checks.
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { argv, chalk } from 'zx';
+import { createProgress, downStack, openStack, restartStack, upStack } from '@qraft/stack';
 import {
   allChecks,
-  contextFromModel,
+  contextFromStack,
   formatOutcome,
   formatSummary,
   parseVerifyOptions,
   runVerifyChecks,
-  SOCKETS,
   toJson,
   totals,
   VERIFY_HELP,
@@ -22,6 +20,7 @@ import {
   type StackContext,
 } from '@qraft/verify';
 
+const workspaceRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 export async function main(): Promise<number> {
   const options = parseVerifyOptions(argv, process.env);
@@ -29,24 +28,19 @@ export async function main(): Promise<number> {
     console.log(VERIFY_HELP);
     return 0;
   }
-  const model = loadStack({ variant: options.variant, imageSet: options.imageSet, env: process.env });
-  $.verbose = false;
-  $.cwd = workspaceRoot;
-  const stack = stackRunner(options.stackFlags);
-  const context: StackContext = contextFromModel(model, {
-    engine: options.engine,
-    socketPath: SOCKETS[options.engine],
-    workspaceRoot,
-    control: {
-      restartAll: async () => {
-        await stack('restart');
-        context.startedAt = new Date();
-      },
-      recreate: async () => {
-        await stack('down');
-        await stack('up');
-        context.startedAt = new Date();
-      },
+  // The engine is detected as `infra up` detects it, so a Podman-only host needs no --engine.
+  const handle = await openStack({ ...options, workspaceRoot }, process.env);
+  const { model } = handle;
+  const progress = createProgress();
+  const context: StackContext = contextFromStack(handle, {
+    restartAll: async () => {
+      await restartStack(handle, options, progress);
+      context.startedAt = new Date();
+    },
+    recreate: async () => {
+      await downStack(handle, progress);
+      await upStack(handle, options, progress);
+      context.startedAt = new Date();
     },
   });
   // Log checks read from the containers' own start, not from whenever this script began.
@@ -61,7 +55,7 @@ export async function main(): Promise<number> {
   const outcomes = await runVerifyChecks(allChecks(context.services), context, {
     onOutcome: (o) => process.stderr.write(`${colour(formatOutcome(o))}\n`),
   });
-  const name = `${options.engine}-${model.imageSet}-${model.variant}`;
+  const name = `${handle.runtime.engine.name}-${model.imageSet}-${model.variant}`;
   const files = writeReports(join(workspaceRoot, 'reports', 'verify'), name, outcomes);
   console.log(options.json ? toJson(outcomes) : `\n${formatSummary(outcomes)}\nreports: ${files.map((f) => f.slice(workspaceRoot.length + 1)).join(', ')}`);
   return totals(outcomes).failed === 0 ? 0 : 1;

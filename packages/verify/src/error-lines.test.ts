@@ -1,4 +1,3 @@
-import { demuxLogs } from './container-logs';
 import { findErrorLines } from './error-lines';
 
 describe('findErrorLines', () => {
@@ -12,18 +11,5 @@ describe('findErrorLines', () => {
       '{"level":30,"msg":"batch inserted"}',
     ].join('\n');
     expect(findErrorLines(log)).toHaveLength(4);
-  });
-});
-
-describe('demuxLogs', () => {
-  it('joins the frames of a multiplexed docker log stream', () => {
-    const frame = (stream: number, text: string) => {
-      const body = Buffer.from(text);
-      const header = Buffer.alloc(8);
-      header[0] = stream;
-      header.writeUInt32BE(body.length, 4);
-      return Buffer.concat([header, body]);
-    };
-    expect(demuxLogs(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]))).toBe('out\nerr\n');
   });
 });

@@ -1,8 +1,7 @@
 export { allChecks } from './all-checks';
 export { postEvents, queryEventsByType, type StoredEvent } from './app-api';
 export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, prometheusTargetsUp } from './communication-checks';
-export { contextFromModel, stackServices, type ContextOptions } from './context-from-model';
-export { demuxLogs, readContainerLogs } from './container-logs';
+export { contextFromStack, stackServices } from './context-from-stack';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
@@ -15,7 +14,7 @@ export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupCh
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
 export { writeReports } from './write-reports';
-export { parseVerifyOptions, SOCKETS, VERIFY_HELP, type VerifyOptions } from './verify-options';
+export { parseVerifyOptions, VERIFY_HELP, type VerifyOptions } from './verify-options';
 export {
   accountEvents,
   assertAppStaysUp,
@@ -42,7 +41,6 @@ export {
   readOnlyDataDirFault,
   readReadyz,
   removeFiller,
-  stackReadinessChecks,
   stackRestartFault,
   storedEventCounts,
   waitForRestart,

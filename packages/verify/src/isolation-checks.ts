@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readContainerLogs } from './container-logs';
+import { readContainerLogs } from '@qraft/stack';
 import { skip } from './outcome';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';

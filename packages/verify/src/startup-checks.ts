@@ -1,4 +1,4 @@
-import { readContainerLogs } from './container-logs';
+import { readContainerLogs } from '@qraft/stack';
 import { findErrorLines } from './error-lines';
 import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';

@@ -1,23 +1,24 @@
 import { parseVerifyOptions } from './verify-options';
 
 describe('verify options', () => {
-  it('defaults to the offline dev stack on docker and hands the same flags to the stack CLI', () => {
+  it('defaults to the offline dev stack on the engine `up` detects and hands the same flags to the hint', () => {
     expect(parseVerifyOptions({}, {})).toEqual({
-      engine: 'docker',
+      engine: undefined,
       imageSet: 'offline',
       variant: 'dev',
+      timeoutMs: 180_000,
       json: false,
       help: false,
-      stackFlags: ['--engine', 'docker', '--images', 'offline', '--variant', 'dev'],
+      stackFlags: ['--images', 'offline', '--variant', 'dev'],
     });
   });
 
-  it('takes podman-compose as podman and reads QRAFT_* when no flag is given', () => {
+  it('reads QRAFT_* when no flag is given', () => {
     const options = parseVerifyOptions({ json: true }, { QRAFT_ENGINE: 'podman-compose', QRAFT_VARIANT: 'prod' });
-    expect(options).toMatchObject({ engine: 'podman', variant: 'prod', json: true });
+    expect(options).toMatchObject({ engine: 'podman-compose', variant: 'prod', json: true });
   });
 
-  it('rejects an unknown engine with the accepted values', () => {
-    expect(() => parseVerifyOptions({ engine: 'lxc' }, {})).toThrow('engine "lxc" is not known — use docker or podman (option --engine or QRAFT_ENGINE)');
+  it('rejects a timeout that is not a duration', () => {
+    expect(() => parseVerifyOptions({ timeout: 'soon' }, {})).toThrow('--timeout "soon" is not a duration — write e.g. 90s, 2m or 1500ms');
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readContainerLogs } from './container-logs';
+import { readContainerLogs } from '@qraft/stack';
 import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';
 import type { StackContext, StackService } from './stack-context';

@@ -10,5 +10,4 @@ export { PublishLoad, type LoadChannel, type LoadEvent, type LoadTotals, type Pu
 export { waitForRestart, waitRecovered, type Recovered } from './recovery';
 export { httpSender, jetStreamSender, type JetStreamSender } from './senders';
 export { findServerPid, killServerProcess, markContainer, type ContainerMark, type KilledProcess } from './server-process';
-export { stackReadinessChecks } from './stack-readiness';
 export { storedEventCounts, type ClickHouseAccess, type StoredCounts } from './stored-event-counts';

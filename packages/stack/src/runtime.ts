@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { engineAdapter, SOCKETS, type EngineAdapter, type EngineName } from './engine-adapter';
 import { runCommand } from './run-command';
 
-export type EngineName = 'docker' | 'podman';
+export { SOCKETS, type EngineName };
 export type ComposeToolName = 'docker-compose-v2' | 'docker-compose-v1' | 'podman-compose';
 
 export interface ComposeTool {
@@ -14,14 +15,11 @@ export interface ComposeTool {
 
 export interface Runtime {
   readonly compose: ComposeTool;
+  /** What differs between the engines: socket, repairs after start, clean-up after down. */
+  readonly engine: EngineAdapter;
   /** Docker-API socket for dockerode (Docker's own, or Podman's API service). */
   readonly socketPath: string;
 }
-
-export const SOCKETS: Record<EngineName, string> = {
-  docker: '/var/run/docker.sock',
-  podman: '/run/podman/podman.sock',
-};
 
 const CANDIDATES: ReadonlyArray<{ name: ComposeToolName; engine: EngineName; command: string[] }> = [
   { name: 'docker-compose-v2', engine: 'docker', command: ['docker', 'compose'] },
@@ -49,6 +47,11 @@ export function parseEngineChoice(value: string): ComposeToolName {
   return name;
 }
 
+/** The engine behind a user's --engine / QRAFT_ENGINE value (docker, podman or a compose tool's name). */
+export function engineOfChoice(value: string): EngineName {
+  return CANDIDATES.find((c) => c.name === parseEngineChoice(value))!.engine;
+}
+
 /** Answers the version of one compose tool, or undefined when it is not installed. */
 export async function probeComposeTool(name: ComposeToolName): Promise<ComposeTool | undefined> {
   const candidate = CANDIDATES.find((c) => c.name === name)!;
@@ -68,6 +71,7 @@ export async function probeComposeTool(name: ComposeToolName): Promise<ComposeTo
  * socket answers (docker compose v2, then docker-compose v1, then podman-compose).
  */
 export async function detectRuntime(choice?: string): Promise<Runtime> {
+  // This is the one place that picks an engine: up, verify, the fault suite, image builds and qraft-health.
   const wanted = choice ? [parseEngineChoice(choice)] : CANDIDATES.map((c) => c.name);
   const missing: string[] = [];
   for (const name of wanted) {
@@ -81,7 +85,7 @@ export async function detectRuntime(choice?: string): Promise<Runtime> {
       missing.push(`${name} is installed but the ${tool.engine} API socket ${socketPath} is absent`);
       continue;
     }
-    return { compose: tool, socketPath };
+    return { compose: tool, engine: engineAdapter(tool.engine), socketPath };
   }
   throw new Error(
     `no usable container engine: ${missing.join('; ')} — run \`nx run infra:engine\` as root on Debian/Ubuntu, ` +

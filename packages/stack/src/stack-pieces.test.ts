@@ -3,10 +3,12 @@ import { loadStack } from '@qraft/config';
 import { composeArgv } from './compose';
 import { assertPortsFree } from './prepare-host';
 import { formatStackTable, stackRows } from './stack-table';
-import type { Runtime } from '../runtime';
+import { engineAdapter } from './engine-adapter';
+import type { Runtime } from './runtime';
 
 const runtime = (name: 'docker-compose-v2' | 'podman-compose', command: string[]): Runtime => ({
   compose: { name, engine: name === 'podman-compose' ? 'podman' : 'docker', command, version: 'x' },
+  engine: engineAdapter(name === 'podman-compose' ? 'podman' : 'docker'),
   socketPath: '/nonexistent',
 });
 

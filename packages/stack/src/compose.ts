@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import type { Runtime } from '../runtime';
-import { streamCommand, type StreamCommandResult } from '../images/stream-command';
-import { runCommand, type CommandResult } from '../run-command';
+import type { Runtime } from './runtime';
+import { streamCommand, type StreamCommandResult } from './stream-command';
+import { runCommand, type CommandResult } from './run-command';
 
 /** Which compose file, under which project name, with which tool. */
 export interface ComposeTarget {
   readonly runtime: Runtime;
   readonly file: string;
+  /** More compose files on top of `file` (a fault's override), in order. */
+  readonly overrides?: readonly string[];
   readonly project: string;
   readonly cwd: string;
 }
@@ -14,9 +16,10 @@ export interface ComposeTarget {
 /** The argv for one compose call: the three tools take the same subcommands after `-p` and `-f`. */
 export function composeArgv(target: ComposeTarget, args: readonly string[]): [string, string[]] {
   const [bin, ...prefix] = target.runtime.compose.command;
-  // ENGINE DIFFERENCE (issue 10; for the adapter of issue 11): podman-compose 1.3 changes into the compose
-  // file's directory before it opens the file, so a relative -f is not found. An absolute one works everywhere.
-  return [bin!, [...prefix, '-p', target.project, '-f', resolve(target.cwd, target.file), ...args]];
+  // podman-compose 1.3 changes into the compose file's directory before it opens the file, so a relative -f
+  // is not found there. Absolute paths work with every compose tool.
+  const files = [target.file, ...(target.overrides ?? [])].flatMap((f) => ['-f', resolve(target.cwd, f)]);
+  return [bin!, [...prefix, '-p', target.project, ...files, ...args]];
 }
 
 /** A short compose call whose output we parse. */

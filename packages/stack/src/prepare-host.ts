@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirectories, type StackModel } from '@qraft/config';
-import { isPortFree } from '../doctor';
+import { isPortFree } from './is-port-free';
 
 /** Every published host port that is taken by something other than this stack, as one readable error. */
 export async function assertPortsFree(model: StackModel, ownContainersRunning: ReadonlySet<string>): Promise<void> {

@@ -1,6 +1,5 @@
 import type Dockerode from 'dockerode';
-import { ProbeFailure, type ProbeOptions, type ProbeResult } from './probe-result';
-import { runProbe } from './run-probe';
+import { ProbeFailure, runProbe, type ProbeOptions, type ProbeResult } from '@qraft/health';
 
 export interface ContainerProbeOptions extends ProbeOptions {
   /** A connected client (Docker's socket or Podman's Docker-compatible one). */

@@ -1,4 +1,4 @@
-import { runCommand } from '../run-command';
+import { runCommand } from './run-command';
 
 export interface HealthcheckDriver {
   /** Stops the loop and waits for the round in flight. */
@@ -11,7 +11,6 @@ export interface HealthcheckDriver {
  * with `podman wait --condition=healthy`, so `up -d` would wait forever. While compose brings the project up,
  * this runs each still-starting container's own healthcheck (`podman healthcheck run`) once per interval —
  * what the systemd timer would have done — so the conditions are honoured, not skipped.
- * ENGINE DIFFERENCE (issue 10; for the engine adapter of issue 11).
  */
 export function driveHealthchecks(project: string, intervalMs = 1_000): HealthcheckDriver {
   let running = true;

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { readContainerLogs } from '@qraft/verify';
+import { readContainerLogs } from './container-logs';
 
 /** The last lines a container printed, or why they could not be read. */
 export async function lastLogLines(docker: Dockerode, containerName: string, lines: number): Promise<string> {

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { runCommand } from '../run-command';
+import { runCommand } from './run-command';
 
 /**
  * Puts `first` at the top of a resolv.conf's nameservers, keeping the others in order.
@@ -15,6 +15,12 @@ export function preferNameserver(resolvConf: string, first: string): string {
   return rest.join('\n');
 }
 
+/** Whether Podman's network backend is CNI (whose dnsname plugin needs the repair below), not netavark. */
+export async function usesCniDnsname(): Promise<boolean> {
+  const backend = await runCommand('podman', ['info', '--format', '{{.Host.NetworkBackend}}']);
+  return backend.ok && backend.stdout.trim() === 'cni';
+}
+
 /**
  * Podman 4.3 with CNI dnsname gives a container on two networks one dnsmasq per network, listed in
  * resolv.conf in no fixed order; each answers NXDOMAIN for the other network's names and the resolver
@@ -24,11 +30,6 @@ export function preferNameserver(resolvConf: string, first: string): string {
  * the containers it changed.
  */
 export async function preferNetworkDns(containers: readonly string[], preferred: string): Promise<string[]> {
-  // ENGINE DIFFERENCE (issue 10; for the engine adapter of issue 11): only CNI's dnsname has the
-  // one-dnsmasq-per-network race. Netavark's aardvark-dns (Podman ≥ 4 default, the only backend of
-  // Podman 5) answers for every network of the container, so nothing is rewritten there.
-  const backend = await runCommand('podman', ['info', '--format', '{{.Host.NetworkBackend}}']);
-  if (backend.stdout.trim() !== 'cni') return [];
   const gateway = await runCommand('podman', ['network', 'inspect', preferred, '--format', '{{range .Subnets}}{{.Gateway}}{{end}}']);
   if (!gateway.ok || gateway.stdout.trim() === '') return [];
   const changed: string[] = [];

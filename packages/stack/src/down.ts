@@ -1,0 +1,23 @@
+import { composeStream } from './compose';
+import type { StackHandle } from './open-stack';
+import type { Progress } from './progress';
+
+/** Stops and removes the stack's containers and networks; data under data/ stays. Verifies nothing is left. */
+export async function downStack(handle: StackHandle, progress: Progress): Promise<void> {
+  const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} down`);
+  const result = await composeStream(handle.target, ['down'], (line) => progress.line(`  ${line}`));
+  if (!result.ok) {
+    done('failed');
+    throw new Error(`compose down failed (exit ${result.exitCode}):\n${result.tail.slice(-15).join('\n')}`);
+  }
+  for (const line of await handle.runtime.engine.afterDown(handle.model)) progress.line(`  ${line}`);
+  const names = new Set(Object.values(handle.model.services).map((s) => s.containerName));
+  const left = (await handle.docker.listContainers({ all: true }))
+    .flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')))
+    .filter((n) => names.has(n));
+  if (left.length > 0) {
+    done('incomplete');
+    throw new Error(`containers still present after down: ${left.join(', ')} — remove them with \`${handle.runtime.engine.name} rm -f ${left.join(' ')}\``);
+  }
+  done('nothing left running');
+}

@@ -1,0 +1,48 @@
+import type Dockerode from 'dockerode';
+import type { ServiceModel, StackCredentials, StackModel } from '@qraft/config';
+import { probeApp, probeClickHouse, probeHttp, probeNats, type Check, type ProbeResult } from '@qraft/health';
+import { probeContainer } from './container-probe';
+
+type DirectProbe = (signal: AbortSignal) => Promise<ProbeResult>;
+
+/** The protocol probe a service declares in the model (`service.readiness`), from the host; undefined when unpublished. */
+function directProbe(service: ServiceModel, credentials: StackCredentials): DirectProbe | undefined {
+  const { probe, port: portName, path, needs } = service.readiness;
+  const port = service.ports.find((p) => p.name === portName);
+  if (!port || port.host === undefined) return undefined;
+  const base = `${port.scheme}://${port.hostIp}:${port.host}`;
+  const secret = needs === 'clickhouse-app' ? credentials.clickhouse : undefined;
+  switch (probe) {
+    case 'nats':
+      return (signal) => probeNats({ url: base, signal });
+    case 'clickhouse':
+      return (signal) => probeClickHouse({ url: base, ...secret, signal });
+    case 'http':
+      return (signal) => probeHttp({ url: `${base}${path ?? '/'}`, signal });
+    case 'app':
+      return (signal) => probeApp({ url: base, signal });
+  }
+}
+
+/**
+ * The readiness gate — of `up`, `restart`, `ps`, verify, the fault suite and `qraft-health stack` — built from
+ * what each service declares in the model: its container runs (engine API) and it answers its own protocol on
+ * its published port. Engine healthchecks are shown but not trusted (Podman without systemd never runs them);
+ * a port the variant keeps private leaves the container state (and the app's /readyz, which probes the backend).
+ */
+export function readinessChecks(model: StackModel, docker: Dockerode, credentials: StackCredentials): Check[] {
+  return Object.values(model.services)
+    .filter((service) => service.available)
+    .map((service) => {
+      const direct = directProbe(service, credentials);
+      return {
+        name: service.name,
+        probe: async (signal: AbortSignal) => {
+          const container = await probeContainer({ docker, name: service.containerName, signal });
+          if (!container.ok || !direct) return container;
+          const answer = await direct(signal);
+          return answer.ok ? { ...answer, detail: `${answer.detail}; ${container.detail}` } : answer;
+        },
+      };
+    });
+}

@@ -1,0 +1,105 @@
+import type Dockerode from 'dockerode';
+import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
+import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
+import { composeStream } from './compose';
+import type { EngineName } from './engine-adapter';
+import { lastLogLines } from './last-log-lines';
+import type { StackHandle } from './open-stack';
+import { assertPortsFree, prepareDirectories } from './prepare-host';
+import { createProgress, type Progress } from './progress';
+import { readinessChecks } from './readiness-checks';
+
+export interface UpOptions {
+  /** How long to wait until every service answers its own probe. */
+  readonly timeoutMs: number;
+  /** Builds or refreshes images before the start (infra's offline image set); absent: images must exist. */
+  readonly prepareImages?: (engine: EngineName, progress: Progress) => Promise<void>;
+}
+
+export interface UpResult {
+  readonly handle: StackHandle;
+  readonly report: HealthReport;
+  readonly startedAt: Date;
+}
+
+async function runningContainers(docker: Dockerode, model: StackModel): Promise<Set<string>> {
+  const names = new Set(Object.values(model.services).map((s) => s.containerName));
+  const list = await docker.listContainers().catch(() => []);
+  return new Set(list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))).filter((n) => names.has(n)));
+}
+
+async function missingImages(handle: StackHandle): Promise<string[]> {
+  const missing: string[] = [];
+  for (const service of Object.values(handle.model.services)) {
+    if (!service.available) continue;
+    const found = await handle.docker.getImage(service.image.reference).inspect().then(() => true, () => false);
+    if (found) continue;
+    const fix = service.build
+      ? 'run `pnpm nx run infra:image` to build it'
+      : service.image.pulled
+        ? 'no registry is reachable from here — use `--images offline` (built by `pnpm nx run infra:offline-images`) or set QRAFT_REGISTRY_MIRROR'
+        : 'run `pnpm nx run infra:offline-images` to build the offline image set';
+    missing.push(`image ${service.image.reference} (${service.name}) is not in the ${handle.runtime.engine.name} engine — ${fix}`);
+  }
+  return missing;
+}
+
+/**
+ * Prepares the host (ports, directories, secrets), starts the stack, and returns once every service
+ * answers its own probe. On timeout it names each service still failing with its last log lines.
+ */
+export async function upStack(handle: StackHandle, options: UpOptions, progress: Progress = createProgress()): Promise<UpResult> {
+  const { model, target } = handle;
+  progress.line(`engine ${handle.runtime.compose.name} ${handle.runtime.compose.version}, ${model.variant} variant, ${model.imageSet} images, ${target.file}`);
+  for (const omitted of Object.values(model.services).filter((s) => !s.available)) {
+    progress.line(`left out: ${omitted.name} — ${omitted.note ?? ''}`);
+  }
+  await assertPortsFree(model, await runningContainers(handle.docker, model));
+  await options.prepareImages?.(handle.runtime.engine.name, progress);
+  const missing = await missingImages(handle);
+  if (missing.length > 0) throw new Error(missing.join('\n'));
+  for (const warning of prepareDirectories(model, handle.workspaceRoot)) progress.line(`warning: ${warning}`);
+  const secrets = ensureSecrets(handle.workspaceRoot, model);
+  for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
+  // The secrets may have been generated just now: read them again, nothing else.
+  const refreshed: StackHandle = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
+
+  const startedAt = new Date();
+  const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
+  const result = await handle.runtime.engine.whileStarting(model, () => composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`)));
+  if (!result.ok) {
+    done('failed');
+    throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
+  }
+  done();
+  for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
+  const report = await waitReady(refreshed, options.timeoutMs, progress);
+  return { handle: refreshed, report, startedAt };
+}
+
+/** Waits until every service passes the readiness gate; on timeout names each failing one with its last log lines. */
+export async function waitReady(handle: StackHandle, timeoutMs: number, progress: Progress): Promise<HealthReport> {
+  const waited = progress.step('waiting until every service answers its own probe');
+  const seen = new Map<string, string>();
+  try {
+    const report = await waitUntilHealthy(readinessChecks(handle.model, handle.docker, handle.credentials), {
+      timeoutMs,
+      onProgress: (name, r) => {
+        if (seen.get(name) === r.state) return;
+        seen.set(name, r.state);
+        progress.line(`  ${name.padEnd(14)} ${r.state.padEnd(8)} ${r.ok ? r.detail : (r.error ?? r.detail)}`);
+      },
+    });
+    waited('all healthy');
+    return report;
+  } catch (error) {
+    waited('timed out');
+    if (!(error instanceof HealthTimeoutError)) throw error;
+    const logs: string[] = [];
+    for (const name of error.failing) {
+      const service = handle.model.services[name as keyof typeof handle.model.services];
+      if (service) logs.push(`--- last log lines of ${service.containerName} ---\n${await lastLogLines(handle.docker, service.containerName, 15)}`);
+    }
+    throw new Error(`${error.message}\n${formatReport(error.report, { color: false })}\n${logs.join('\n')}`, { cause: error });
+  }
+}
