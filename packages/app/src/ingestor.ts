@@ -257,6 +257,7 @@ export class Ingestor {
     this.lastErrorText = undefined;
     metrics.clickhouseConnected.set(1);
     metrics.eventsIngested.inc(batch.events.length);
+    metrics.pipeline.stored(batch.events);
     if (batch.envelopes > 0) metrics.envelopesIngested.inc(batch.envelopes);
     metrics.batchSize.observe(batch.events.length);
     metrics.batchInsertDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);

@@ -1,9 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RejectReason } from './event';
+import { PipelineMetrics } from './pipeline-metrics';
 
 /** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
 export class AppMetrics {
   readonly registry = new Registry();
+  /** Consumer lag and the newest stored event's age. */
+  readonly pipeline = new PipelineMetrics(this.registry);
   readonly eventsIngested = new Counter({
     name: 'qraft_events_ingested_total',
     help: 'Events written to ClickHouse and acknowledged on NATS (redeliveries included).',
