@@ -11,6 +11,7 @@ export {
   type NetworkName,
   type StackModel,
   type ServiceModel,
+  type MetricsModel,
   type PortModel,
   type HealthcheckModel,
   type MountModel,

@@ -86,7 +86,7 @@ export function loadStack(input: StackInput = {}): StackModel {
 
 function isSecretOf(secret: string, service: ServiceName): boolean {
   const users: Record<string, ServiceName[]> = {
-    clickhouse_app_password: ['app'],
+    clickhouse_app_password: ['app', 'exporter'],
     clickhouse_grafana_password: ['grafana'],
     grafana_admin_password: ['grafana'],
     clickhouse_users: ['clickhouse'],
@@ -291,6 +291,7 @@ const DEPENDS_ON: Readonly<Record<ServiceName, readonly ServiceName[]>> = {
   prometheus: [],
   grafana: ['prometheus', 'clickhouse'],
   'nats-exporter': ['nats'],
+  exporter: ['nats', 'clickhouse'],
   app: ['nats', 'clickhouse'],
 };
 
@@ -337,7 +338,7 @@ function availableService(
     resources: resourcesOf(base),
     environment: environmentOf(spec.name),
     secrets: secretNames.map((name) => ({ name, target: SECRET_TARGETS[name]! })),
-    readOnlyRootFs: spec.name === 'app',
+    readOnlyRootFs: spec.name === 'app' || spec.name === 'exporter',
     tmpfs: spec.name === 'app' ? ['/tmp'] : [],
     capAdd: [],
     nofile: spec.nofile,
@@ -412,6 +413,14 @@ function environmentOf(name: ServiceName): Record<string, string> {
         QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
         QRAFT_CLICKHOUSE_DATABASE: CLICKHOUSE_USERS.database,
         QRAFT_LOG_DIR: '/var/log/qraft',
+      };
+    case 'exporter':
+      return {
+        QRAFT_HTTP_PORT: '9188',
+        QRAFT_NATS_MONITOR_URL: 'http://nats:8222',
+        QRAFT_CLICKHOUSE_URL: 'http://clickhouse:8123',
+        QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
+        QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
       };
     default:
       return {};

@@ -8,9 +8,10 @@ export const ALERT_RULES_FILE = 'alerts.yml';
 export function scrapeTargets(model: StackModel): Array<{ job: string; target: string; path: string }> {
   return Object.values(model.services)
     .filter((s) => s.available && s.metrics)
-    .map((s) => {
+    .flatMap((s) => {
       const port = s.ports.find((p) => p.name === s.metrics!.port)!;
-      return { job: s.name, target: `${s.name}:${port.container}`, path: s.metrics!.path };
+      const jobs = s.metrics!.jobs ?? [{ job: s.name, path: s.metrics!.path }];
+      return jobs.map((j) => ({ job: j.job, target: `${s.name}:${port.container}`, path: j.path }));
     });
 }
 
