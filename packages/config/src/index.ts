@@ -38,7 +38,7 @@ export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickh
 export { renderPrometheusConfig, scrapeTargets } from './render-prometheus-config';
 export { renderAlertRules, alertRules } from './render-alert-rules';
 export { renderGrafanaDatasources, renderGrafanaDashboardProvider, grafanaDatasources } from './render-grafana-provisioning';
-export { overviewDashboard, renderOverviewDashboard, type GrafanaDashboard } from './overview-dashboard';
+export { dashboardQueries, overviewDashboard, renderOverviewDashboard, type DashboardQuery, type GrafanaDashboard } from './overview-dashboard';
 export { renderEnvExample } from './render-env-example';
 export { generatedFiles, type GeneratedFile, type GenerateSelection } from './generated-files';
 export { validateGeneratedFiles } from './validate-generated-files';
