@@ -35,7 +35,7 @@ export { parseComposeDocument, type ComposeDocument, type ComposeService } from 
 export { renderNatsConfig } from './render-nats-config';
 export { renderClickhouseConfig } from './render-clickhouse-config';
 export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickhouse-users';
-export { renderPrometheusConfig, scrapeTargets } from './render-prometheus-config';
+export { renderPrometheusConfig, scrapeTargets, SCRAPE_INTERVAL_MS } from './render-prometheus-config';
 export { renderAlertRules, alertRules } from './render-alert-rules';
 export { renderGrafanaDatasources, renderGrafanaDashboardProvider, grafanaDatasources } from './render-grafana-provisioning';
 export { dashboardQueries, overviewDashboard, renderOverviewDashboard, type DashboardQuery, type GrafanaDashboard } from './overview-dashboard';

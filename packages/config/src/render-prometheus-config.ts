@@ -3,6 +3,8 @@ import { hashComment, headerLines } from './generated-header';
 import type { StackModel } from './stack-model';
 
 export const ALERT_RULES_FILE = 'alerts.yml';
+/** How often Prometheus scrapes and evaluates rules; checks that wait for a scrape derive their deadlines from it. */
+export const SCRAPE_INTERVAL_MS = 15_000;
 
 /** Scrape targets by service DNS name, one job per service that serves metrics in this image set. */
 export function scrapeTargets(model: StackModel): Array<{ job: string; target: string; path: string }> {
@@ -18,7 +20,12 @@ export function scrapeTargets(model: StackModel): Array<{ job: string; target: s
 /** prometheus.yml. rule_files is relative to the file, so promtool checks it where it was rendered. */
 export function renderPrometheusConfig(model: StackModel): string {
   const config = {
-    global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { stack: 'qraft' } },
+    global: {
+      scrape_interval: `${SCRAPE_INTERVAL_MS / 1_000}s`,
+      scrape_timeout: '10s',
+      evaluation_interval: `${SCRAPE_INTERVAL_MS / 1_000}s`,
+      external_labels: { stack: 'qraft' },
+    },
     rule_files: [ALERT_RULES_FILE],
     scrape_configs: scrapeTargets(model).map((t) => ({
       job_name: t.job,

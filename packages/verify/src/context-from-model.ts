@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { endpoints, type StackModel } from '@qraft/config';
+import { dashboardQueries, endpoints, scrapeTargets, SCRAPE_INTERVAL_MS, type StackModel } from '@qraft/config';
 import type { StackContext, StackControl, StackService } from './stack-context';
 
 export interface ContextOptions {
@@ -44,6 +44,12 @@ export function contextFromModel(model: StackModel, options: ContextOptions): St
     frontendNetwork: `${model.project}_frontend`,
     probeImage: model.services.app.image.reference,
     control: options.control,
+    monitoring: {
+      imageSet: model.imageSet,
+      scrapeJobs: scrapeTargets(model).map((t) => t.job),
+      scrapeIntervalMs: SCRAPE_INTERVAL_MS,
+      dashboardQueries: dashboardQueries(),
+    },
     startedAt: options.startedAt ?? new Date(),
   };
 }

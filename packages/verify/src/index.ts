@@ -5,12 +5,15 @@ export { contextFromModel, stackServices, type ContextOptions } from './context-
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
+export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
+export { networkOf, runInStackNetwork } from './network-probe';
+export { PrometheusInNetwork, type PromSeries } from './prometheus-in-network';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
 export { persistenceChecks } from './persistence-checks';
 export { pollUntil } from './poll';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
 export { runChecks, type RunChecksOptions } from './run-checks';
-export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';
+export type { StackContext, StackControl, StackEndpoints, StackMonitoring, StackService } from './stack-context';
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
