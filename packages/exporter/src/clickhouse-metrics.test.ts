@@ -1,8 +1,20 @@
 import { createClient } from '@clickhouse/client';
-import { startClickHouse } from '@qraft/testkit';
+import { startClickHouse, type ClickHouseTestServer } from '@qraft/testkit';
 import { find, parseExposition } from '../test/exposition';
 import { sanitize } from './clickhouse-metrics';
 import { MetricsServer, ROUTES } from './metrics-server';
+
+function exporterFor(clickhouse: ClickHouseTestServer, password: string): Promise<MetricsServer> {
+  return new MetricsServer({
+    httpHost: '127.0.0.1',
+    httpPort: 0,
+    natsMonitorUrl: 'http://127.0.0.1:1',
+    clickhouseUrl: clickhouse.url,
+    clickhouseUser: clickhouse.user,
+    clickhousePassword: password,
+    sourceTimeoutMs: 5_000,
+  }).listen();
+}
 
 describe('ClickHouse metrics under the names of ClickHouse built-in Prometheus endpoint', () => {
   it('reports events, metrics and asynchronous metrics of a real ClickHouse 18.16, inserts included', async () => {
@@ -14,15 +26,7 @@ describe('ClickHouse metrics under the names of ClickHouse built-in Prometheus e
     } finally {
       await client.close();
     }
-    await using exporter = await new MetricsServer({
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      natsMonitorUrl: 'http://127.0.0.1:1',
-      clickhouseUrl: clickhouse.url,
-      clickhouseUser: clickhouse.user,
-      clickhousePassword: clickhouse.password,
-      sourceTimeoutMs: 5_000,
-    }).listen();
+    await using exporter = await exporterFor(clickhouse, clickhouse.password);
 
     const response = await fetch(`${exporter.url}${ROUTES.clickhouse}`);
     const { samples, types } = parseExposition(await response.text());
@@ -46,15 +50,7 @@ describe('ClickHouse metrics under the names of ClickHouse built-in Prometheus e
 
   it('answers 503 naming ClickHouse when the credentials are wrong, so Prometheus marks the target down', async () => {
     await using clickhouse = await startClickHouse();
-    await using exporter = await new MetricsServer({
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      natsMonitorUrl: 'http://127.0.0.1:1',
-      clickhouseUrl: clickhouse.url,
-      clickhouseUser: clickhouse.user,
-      clickhousePassword: 'wrong',
-      sourceTimeoutMs: 5_000,
-    }).listen();
+    await using exporter = await exporterFor(clickhouse, 'wrong');
 
     const response = await fetch(`${exporter.url}${ROUTES.clickhouse}`);
 
