@@ -48,7 +48,7 @@ const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
   [DOCTOR, [], { QRAFT_CLICKHOUSE_HTTP_PORT: 'abc' }, /^doctor: QRAFT_CLICKHOUSE_HTTP_PORT: "abc" is not a port/],
   [DOCTOR, ['--colour'], {}, /^doctor: Unknown option '--colour'/],
   [IMAGE, ['--engine', 'lxc'], {}, /^image: engine "lxc" is not known/],
-  [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node$/],
+  [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node, exporter$/],
   [HEALTH, ['nats', 'nats://127.0.0.1:4222', '--timeout', 'soon'], {}, /^qraft-health: --timeout "soon" is not a duration/],
   [HEALTH, ['frob'], {}, /^qraft-health: unknown check "frob" — one of: http, tcp, nats/],
   [APP, ['serve'], { QRAFT_HTTP_PORT: 'abc', QRAFT_BATCH_MAX_SIZE: '-1' }, /^qraft-app: invalid configuration \(2 problems\):\n {2}- QRAFT_HTTP_PORT="abc" must be an integer from 0 to 65535\n {2}- QRAFT_BATCH_MAX_SIZE="-1" must be an integer from 1 to 100000$/],
