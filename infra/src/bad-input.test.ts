@@ -56,7 +56,7 @@ const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
   [IMAGE, ['--engine', 'lxc'], {}, /^image: engine "lxc" is not known/],
   [IMAGE, ['--node-base', 'alpine'], {}, /^image: --node-base "alpine" is not known — use offline or upstream$/],
   [IMAGE, ['--colour'], {}, /^image: Unknown option '--colour'/],
-  [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node$/],
+  [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node, exporter$/],
   [HEALTH, ['nats', 'nats://127.0.0.1:4222', '--timeout', 'soon'], {}, /^qraft-health: --timeout "soon" is not a duration/],
   [HEALTH, ['frob'], {}, /^qraft-health: unknown check "frob" — one of: http, tcp, nats/],
   [HEALTH, ['http', 'http://127.0.0.1:1', '--wait', '60'], {}, /^qraft-health: --wait "60" has no unit — write 60s for seconds or 60ms for milliseconds$/],

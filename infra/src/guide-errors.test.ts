@@ -225,7 +225,7 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
   '<VARIABLE>: memory "<value>" is not a size — write a number with a unit, e.g. "512m" or "2g"': () =>
     thrown(() => loadStack({ env: { QRAFT_CLICKHOUSE_MEMORY: 'lots' } })),
   '<VARIABLE>: "<value>" is not a CPU count — write a positive number, e.g. "0.5" or "2"': () => thrown(() => loadStack({ env: { QRAFT_APP_CPUS: '-1' } })),
-  '<VARIABLE>: no service matches "<name>" — the services are nats, clickhouse, prometheus, grafana, nats-exporter, app; unset the variable or use e.g. QRAFT_CLICKHOUSE_HTTP_PORT':
+  '<VARIABLE>: no service matches "<name>" — the services are nats, clickhouse, prometheus, grafana, nats-exporter, exporter, app; unset the variable or use e.g. QRAFT_CLICKHOUSE_HTTP_PORT':
     () => thrown(() => loadStack({ env: { QRAFT_REDIS_HTTP_PORT: '6379' } })),
   'QRAFT_UP_TIMEOUT "<value>" is not a duration — write e.g. 90s, 2m or 1500ms': () => thrown(() => normalizeOptions({}, { QRAFT_UP_TIMEOUT: 'soon' })),
   '--timeout "<value>" is not a duration — write e.g. 90s, 2m or 1500ms': () => thrown(() => normalizeOptions({ timeout: 'later' }, {})),
@@ -258,7 +258,7 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
       rmSync(root, { recursive: true, force: true });
     }
   },
-  'offline image "<name>" is not known — use base, nats, clickhouse, prometheus, node': () => thrown(() => parseOfflineImageNames(['redis'])),
+  'offline image "<name>" is not known — use base, nats, clickhouse, prometheus, node, exporter': () => thrown(() => parseOfflineImageNames(['redis'])),
   'not healthy after <seconds> s — <n> of <m> required checks failing:': () =>
     thrown(() =>
       waitUntilHealthy([{ name: 'nats', probe: async () => ({ ok: false, state: 'down', latencyMs: 0, detail: 'unreachable', error: 'closed' }) }], {

@@ -57,6 +57,19 @@ describe.each(['docker', 'podman'] as const)('offline image set on %s', (engine)
     expect(await container.exec('nats-server', '--version')).toContain('2.10.27');
   }, 180_000);
 
+  it('runs @qraft/exporter as a non-root user on the offline Node base, answering /healthz and naming an unreachable ClickHouse', async () => {
+    const [exporter] = await buildOfflineImages({ engine, only: ['exporter'] });
+    expect(exporter?.tag).toBe('qraft-offline/exporter:0.1.0');
+    await using container = await runContainer(engine, exporter!.tag, [9188]);
+    const port = await container.hostPort(9188);
+    expect(await httpOk(`http://127.0.0.1:${port}/healthz`, 15_000)).toContain('ok');
+    expect(await container.exec('id', '-u')).toBe('1000');
+    const response = await fetch(`http://127.0.0.1:${port}/metrics/clickhouse`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('cannot read ClickHouse at http://127.0.0.1:8123');
+    expect((await buildOfflineImages({ engine, only: ['exporter'] })).map((r) => r.cached)).toEqual([true]);
+  }, 600_000);
+
   it('answers the recorded images as cached on a second run', async () => {
     const again = await buildOfflineImages({ engine, only: ['nats'] });
     expect(again.map((r) => [r.tag, r.cached])).toEqual([['qraft-offline/nats:2.10.27', true]]);
@@ -65,6 +78,6 @@ describe.each(['docker', 'podman'] as const)('offline image set on %s', (engine)
 
 describe('offline image names', () => {
   it('rejects an unknown image and lists the known ones', () => {
-    expect(() => parseOfflineImageNames(['grafana'])).toThrow('offline image "grafana" is not known — use base, nats, clickhouse, prometheus, node');
+    expect(() => parseOfflineImageNames(['grafana'])).toThrow('offline image "grafana" is not known — use base, nats, clickhouse, prometheus, node, exporter');
   });
 });

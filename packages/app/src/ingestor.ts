@@ -44,10 +44,12 @@ interface Batch {
   envelopes: number;
   /** Bytes of `msgs` as received. */
   bytes: number;
+  /** The newest event timestamp in the batch (ISO text, which sorts as time), for qraft_newest_event_age_seconds. */
+  newest: string;
 }
 
 function emptyBatch(): Batch {
-  return { rows: 0, chunks: [], text: '', msgs: [], envelopes: 0, bytes: 0 };
+  return { rows: 0, chunks: [], text: '', msgs: [], envelopes: 0, bytes: 0, newest: '' };
 }
 
 /**
@@ -216,7 +218,7 @@ export class Ingestor {
       await this.rejectMessage(msg, result.reason, result.detail);
       return;
     }
-    await this.add(eventRow(result.event, result.payloadJson, this.ingestedAt()), 1, msg, false);
+    await this.add(eventRow(result.event, result.payloadJson, this.ingestedAt()), 1, msg, false, result.event.timestamp);
   }
 
   private async acceptEnvelope(msg: JsMsg): Promise<void> {
@@ -250,8 +252,13 @@ export class Ingestor {
     }
     const ingestedAt = this.ingestedAt();
     const rows = new Array<string>(result.events.length);
-    for (let i = 0; i < rows.length; i++) rows[i] = eventRow(result.events[i]!, result.payloadJson[i]!, ingestedAt);
-    await this.add(rows.join(''), rows.length, msg, true);
+    let newest = '';
+    for (let i = 0; i < rows.length; i++) {
+      const event = result.events[i]!;
+      rows[i] = eventRow(event, result.payloadJson[i]!, ingestedAt);
+      if (event.timestamp > newest) newest = event.timestamp;
+    }
+    await this.add(rows.join(''), rows.length, msg, true, newest);
   }
 
   /** `ingested_at` as DateTime text, formatted once a second rather than once an event. */
@@ -282,7 +289,7 @@ export class Ingestor {
   }
 
   /** Adds one message's rows (`count` of them, as one text) to the batch; a batch at its limits first waits for the running insert. */
-  private async add(text: string, count: number, msg: JsMsg, envelope: boolean): Promise<void> {
+  private async add(text: string, count: number, msg: JsMsg, envelope: boolean, newest: string): Promise<void> {
     const o = this.options;
     const bytes = msg.data.byteLength;
     if (this.buffer.msgs.length > 0 && (this.buffer.rows + count > o.batchBacklogMaxSize || this.buffer.bytes + bytes > o.batchMaxBytes)) {
@@ -297,6 +304,7 @@ export class Ingestor {
     batch.rows += count;
     batch.msgs.push(msg);
     batch.bytes += bytes;
+    if (newest > batch.newest) batch.newest = newest;
     if (envelope) batch.envelopes++;
     if (batch.rows >= o.batchBacklogMaxSize || batch.bytes >= o.batchMaxBytes) {
       await this.flush('limit');
@@ -381,6 +389,7 @@ export class Ingestor {
     this.lastErrorText = undefined;
     metrics.clickhouseConnected.set(1);
     metrics.eventsIngested.inc(batch.rows);
+    if (batch.newest !== '') metrics.pipeline.stored([{ timestamp: batch.newest }]);
     if (batch.envelopes > 0) metrics.envelopesIngested.inc(batch.envelopes);
     metrics.batchSize.observe(batch.rows);
     metrics.batchBytes.observe(batch.bytes);

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RejectReason } from './event';
+import { PipelineMetrics } from './pipeline-metrics';
 
 /**
  * Why a batch insert started: `size` (QRAFT_BATCH_MAX_SIZE rows, no insert running), `wait` (QRAFT_BATCH_MAX_WAIT_MS
@@ -12,6 +13,8 @@ const FLUSH_TRIGGERS: readonly FlushTrigger[] = ['size', 'wait', 'backlog', 'lim
 /** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
 export class AppMetrics {
   readonly registry = new Registry();
+  /** Consumer lag and the newest stored event's age. */
+  readonly pipeline = new PipelineMetrics(this.registry);
   readonly eventsIngested = new Counter({
     name: 'qraft_events_ingested_total',
     help: 'Events written to ClickHouse and acknowledged on NATS (redeliveries included).',

@@ -121,6 +121,10 @@ export class QraftApp {
       },
     });
     this.natsStatus = 'connected';
+    const bus = this.bus!;
+    this.metrics.pipeline.watchConsumers(() =>
+      this.natsConnected ? { jsm: bus.jsm, stream: c.streamName, consumers: [c.consumerName, bus.envelopeConsumerName] } : undefined,
+    );
     this.logger.info({ stream: c.streamName, consumer: c.consumerName }, 'NATS ready');
   }
 
@@ -141,6 +145,9 @@ export class QraftApp {
       },
     );
     this.metrics.clickhouseConnected.set(1);
+    await this.metrics.pipeline
+      .seedNewestEvent(this.store.client, this.config.clickhouseDatabase)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not read the newest stored event; its age shows after the next insert'));
     this.schemaReady = true;
     this.clickhouseStatus = 'connected';
     this.logger.info({ applied: result.applied, version: result.version }, 'ClickHouse schema ready');

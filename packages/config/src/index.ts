@@ -11,6 +11,7 @@ export {
   type NetworkName,
   type StackModel,
   type ServiceModel,
+  type MetricsModel,
   type PortModel,
   type HealthcheckModel,
   type MountModel,
@@ -38,10 +39,10 @@ export { parseComposeDocument, type ComposeDocument, type ComposeService } from 
 export { renderNatsConfig } from './render-nats-config';
 export { renderClickhouseConfig } from './render-clickhouse-config';
 export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickhouse-users';
-export { renderPrometheusConfig, scrapeTargets } from './render-prometheus-config';
+export { renderPrometheusConfig, scrapeTargets, SCRAPE_INTERVAL_MS } from './render-prometheus-config';
 export { renderAlertRules, alertRules } from './render-alert-rules';
 export { renderGrafanaDatasources, renderGrafanaDashboardProvider, grafanaDatasources } from './render-grafana-provisioning';
-export { overviewDashboard, renderOverviewDashboard, type GrafanaDashboard } from './overview-dashboard';
+export { dashboardQueries, overviewDashboard, renderOverviewDashboard, type DashboardQuery, type GrafanaDashboard } from './overview-dashboard';
 export { renderEnvExample } from './render-env-example';
 export { generatedFiles, type GeneratedFile, type GenerateSelection } from './generated-files';
 export { validateGeneratedFiles } from './validate-generated-files';

@@ -6,6 +6,8 @@ const FIXED_EDGES: readonly ReachabilityEdge[] = [
   { from: 'app', to: 'nats', port: 'client', why: 'consumes the event stream' },
   { from: 'app', to: 'clickhouse', port: 'http', why: 'inserts event batches' },
   { from: 'nats-exporter', to: 'nats', port: 'monitoring', why: 'reads /varz, /connz, /jsz and /healthz' },
+  { from: 'exporter', to: 'nats', port: 'monitoring', why: 'reads /varz, /connz, /jsz and /healthz' },
+  { from: 'exporter', to: 'clickhouse', port: 'http', why: 'reads system.metrics, system.events and system.asynchronous_metrics' },
   { from: 'grafana', to: 'prometheus', port: 'http', why: 'Prometheus datasource' },
   { from: 'grafana', to: 'clickhouse', port: 'http', why: 'ClickHouse datasource' },
 ];

@@ -3,21 +3,29 @@ import { hashComment, headerLines } from './generated-header';
 import type { StackModel } from './stack-model';
 
 export const ALERT_RULES_FILE = 'alerts.yml';
+/** How often Prometheus scrapes and evaluates rules; checks that wait for a scrape derive their deadlines from it. */
+export const SCRAPE_INTERVAL_MS = 15_000;
 
 /** Scrape targets by service DNS name, one job per service that serves metrics in this image set. */
 export function scrapeTargets(model: StackModel): Array<{ job: string; target: string; path: string }> {
   return Object.values(model.services)
     .filter((s) => s.available && s.metrics)
-    .map((s) => {
+    .flatMap((s) => {
       const port = s.ports.find((p) => p.name === s.metrics!.port)!;
-      return { job: s.name, target: `${s.name}:${port.container}`, path: s.metrics!.path };
+      const jobs = s.metrics!.jobs ?? [{ job: s.name, path: s.metrics!.path }];
+      return jobs.map((j) => ({ job: j.job, target: `${s.name}:${port.container}`, path: j.path }));
     });
 }
 
 /** prometheus.yml. rule_files is relative to the file, so promtool checks it where it was rendered. */
 export function renderPrometheusConfig(model: StackModel): string {
   const config = {
-    global: { scrape_interval: '15s', scrape_timeout: '10s', evaluation_interval: '15s', external_labels: { stack: 'qraft' } },
+    global: {
+      scrape_interval: `${SCRAPE_INTERVAL_MS / 1_000}s`,
+      scrape_timeout: '10s',
+      evaluation_interval: `${SCRAPE_INTERVAL_MS / 1_000}s`,
+      external_labels: { stack: 'qraft' },
+    },
     rule_files: [ALERT_RULES_FILE],
     scrape_configs: scrapeTargets(model).map((t) => ({
       job_name: t.job,

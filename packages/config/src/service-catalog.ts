@@ -1,6 +1,6 @@
 import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
 import { SECRET_TARGETS } from './secret-targets';
-import type { CapabilitiesModel, ImageSet, NetworkName, ReadinessModel, ServiceName } from './stack-model';
+import type { CapabilitiesModel, ImageSet, MetricsModel, NetworkName, ReadinessModel, ServiceName } from './stack-model';
 
 export interface PortSpec {
   readonly name: string;
@@ -28,7 +28,7 @@ export interface ServiceSpec {
   readonly uid: number;
   readonly gid: number;
   readonly ports: readonly PortSpec[];
-  readonly metrics?: { readonly port: string; readonly path: string };
+  readonly metrics?: MetricsModel;
   readonly configMount?: string;
   readonly dataMount?: string;
   readonly logMount?: string;
@@ -189,7 +189,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
       },
       offline: {
         unavailable:
-          'nats-exporter is left out of the offline image set: Debian has no NATS Prometheus exporter — NATS health stays visible through its monitoring port (8222) and the app metric qraft_nats_connected',
+          'nats-exporter is left out of the offline image set: Debian has no NATS Prometheus exporter — the offline set\'s exporter (packages/exporter) serves the same metric names',
       },
     },
     uid: 65534,
@@ -201,6 +201,42 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     dependsOn: ['nats'],
     command: ['-p', '7777', '-varz', '-connz', '-jsz=all', '-healthz', 'http://nats:8222'],
     resources: { cpus: 0.25, memory: '64m', pids: 64 },
+  },
+  // The offline set's stand-in for nats-exporter and ClickHouse's own /metrics (packages/exporter): same metric
+  // names, scraped as jobs `nats` and `clickhouse`. It reads ClickHouse as the app's user (secret shared, same uid).
+  exporter: {
+    name: 'exporter',
+    home: 'backend',
+    images: {
+      registry: {
+        unavailable:
+          'exporter is left out of the registry image set: there nats-exporter and ClickHouse\'s built-in /metrics serve the same metric names',
+      },
+      offline: { reference: 'qraft-offline/exporter:0.1.0', pulled: false, version: '0.1.0', capabilities: { metrics: true } },
+    },
+    uid: 1000,
+    gid: 1000,
+    ports: [{ name: 'metrics', container: 9188, scheme: 'http', publishedIn: [] }],
+    metrics: {
+      port: 'metrics',
+      path: '/metrics/nats',
+      jobs: [
+        { job: 'nats', path: '/metrics/nats' },
+        { job: 'clickhouse', path: '/metrics/clickhouse' },
+      ],
+    },
+    health: { port: 'metrics', path: '/healthz', startPeriodMs: 10_000, probe: 'wget' },
+    readiness: { probe: 'http', port: 'metrics', path: '/healthz' },
+    dependsOn: ['nats', 'clickhouse'],
+    environment: {
+      QRAFT_HTTP_PORT: '9188',
+      QRAFT_NATS_MONITOR_URL: 'http://nats:8222',
+      QRAFT_CLICKHOUSE_URL: 'http://clickhouse:8123',
+      QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
+      QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
+    },
+    readOnlyRootFs: true,
+    resources: { cpus: 0.25, memory: '128m', pids: 64 },
   },
   app: {
     name: 'app',

@@ -1,4 +1,4 @@
-export const SERVICE_NAMES = ['nats', 'clickhouse', 'prometheus', 'grafana', 'nats-exporter', 'app'] as const;
+export const SERVICE_NAMES = ['nats', 'clickhouse', 'prometheus', 'grafana', 'nats-exporter', 'exporter', 'app'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const VARIANTS = ['dev', 'prod'] as const;
@@ -91,6 +91,13 @@ export interface SecretUse {
   readonly target: string;
 }
 
+/** Where Prometheus scrapes a service: one job named after it, or one job per entry of `jobs` (an exporter of several sources). */
+export interface MetricsModel {
+  readonly port: string;
+  readonly path: string;
+  readonly jobs?: ReadonlyArray<{ readonly job: string; readonly path: string }>;
+}
+
 export interface ServiceModel {
   readonly name: ServiceName;
   readonly containerName: string;
@@ -111,7 +118,7 @@ export interface ServiceModel {
   /** `uid:gid` the process runs as. */
   readonly user: { readonly uid: number; readonly gid: number };
   readonly ports: readonly PortModel[];
-  readonly metrics: { readonly port: string; readonly path: string } | undefined;
+  readonly metrics: MetricsModel | undefined;
   readonly capabilities: CapabilitiesModel;
   /** Configuration directory, generated under configs/, mounted whole and read-only. */
   readonly config: MountModel | undefined;
@@ -137,6 +144,8 @@ export interface SecretModel {
   /** Path relative to the repository root. */
   readonly file: string;
   readonly reader: ServiceName;
+  /** Other services that mount the same file; they run as the reader's uid:gid (a 0600 file). */
+  readonly sharedWith: readonly ServiceName[];
   readonly uid: number;
   readonly gid: number;
   /** `random`: generated once and kept; `derived`: re-rendered from other secrets when they change. */

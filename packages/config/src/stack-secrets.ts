@@ -8,13 +8,16 @@ interface SecretSpec {
   readonly name: string;
   readonly file: string;
   readonly reader: ServiceName;
+  /** Other services that read the same file (they run as the reader's uid:gid). */
+  readonly sharedWith?: readonly ServiceName[];
   readonly kind: SecretModel['kind'];
   /** Services that must be present for the secret to exist at all. */
   readonly needs: readonly ServiceName[];
 }
 
 const SECRET_SPECS: readonly SecretSpec[] = [
-  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', kind: 'random', needs: ['app', 'clickhouse'] },
+  // The offline set's exporter reads ClickHouse's system tables as the app's user.
+  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', sharedWith: ['exporter'], kind: 'random', needs: ['app', 'clickhouse'] },
   { name: 'clickhouse_grafana_password', file: 'clickhouse_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'clickhouse'] },
   { name: 'grafana_admin_password', file: 'grafana_admin_password', reader: 'grafana', kind: 'random', needs: ['grafana'] },
   // ClickHouse reads only hashes of the passwords above, rendered into a users.d file on this machine.
@@ -26,6 +29,7 @@ export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
     name: s.name,
     file: `${SECRETS_DIR}/${s.file}`,
     reader: s.reader,
+    sharedWith: (s.sharedWith ?? []).filter((n) => present.has(n)),
     uid: SERVICE_CATALOG[s.reader].uid,
     gid: SERVICE_CATALOG[s.reader].gid,
     kind: s.kind,

@@ -1,5 +1,6 @@
 import { communicationChecks } from './communication-checks';
 import { frontendIsolation } from './isolation-checks';
+import { monitoringChecks } from './monitoring-checks';
 import { persistenceChecks } from './persistence-checks';
 import type { StackContext, StackService } from './stack-context';
 import { startupChecks } from './startup-checks';
@@ -13,13 +14,14 @@ async function pokeApp(context: StackContext): Promise<void> {
 
 /**
  * The whole verification in the order that keeps each check's preconditions: start-up, communication,
- * isolation, volumes and logs, then persistence last (it restarts and re-creates the stack).
+ * monitoring (from inside the stack's networks), isolation, volumes and logs, then persistence last (it restarts and re-creates the stack).
  */
 export function allChecks(services: readonly StackService[]): Array<VerifyCheck<StackContext>> {
   const running = services.filter((s) => s.available);
   return [
     ...startupChecks(services),
     ...communicationChecks,
+    ...monitoringChecks,
     frontendIsolation,
     ...running.filter((s) => s.dataDir).map(dataOwnershipCheck),
     ...running.map((s) => (s.logDir ? logsGrowCheck(s, pokeApp) : stdoutLogsCheck(s))),

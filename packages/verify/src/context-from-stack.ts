@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { endpoints, type StackModel } from '@qraft/config';
+import { dashboardQueries, endpoints, scrapeTargets, SCRAPE_INTERVAL_MS, type StackModel } from '@qraft/config';
 import type { StackHandle } from '@qraft/stack';
 import type { StackContext, StackControl, StackService } from './stack-context';
 
@@ -28,6 +28,12 @@ export function contextFromStack(handle: StackHandle, control: StackControl, sta
     frontendNetwork: `${model.project}_frontend`,
     probeImage: model.services.app.image.reference,
     control,
+    monitoring: {
+      imageSet: model.imageSet,
+      scrapeJobs: scrapeTargets(model).map((t) => t.job),
+      scrapeIntervalMs: SCRAPE_INTERVAL_MS,
+      dashboardQueries: dashboardQueries(),
+    },
     startedAt,
   };
 }

@@ -4,12 +4,15 @@ export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, 
 export { contextFromStack, stackServices } from './context-from-stack';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
+export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
+export { networkOf, runInStackNetwork } from './network-probe';
+export { PrometheusInNetwork, type PromSeries } from './prometheus-in-network';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
 export { persistenceChecks } from './persistence-checks';
 export { pollUntil } from '@qraft/retry';
 export { formatOutcome, formatSummary, toJson, toJUnit, totals, type Totals } from './reporters';
 export { runVerifyChecks, type RunVerifyChecksOptions } from './run-verify-checks';
-export type { StackContext, StackControl, StackEndpoints, StackService } from './stack-context';
+export type { StackContext, StackControl, StackEndpoints, StackMonitoring, StackService } from './stack-context';
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';

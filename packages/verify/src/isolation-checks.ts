@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { readContainerLogs } from '@qraft/stack';
-import { skip } from './outcome';
+import { runInStackNetwork } from './network-probe';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 
@@ -39,38 +37,18 @@ export const frontendIsolation: VerifyCheck<StackContext> = {
   group: 'isolation',
   name: 'a container on frontend only reaches the app but not ClickHouse or NATS',
   run: async (context) => {
-    const { docker } = context;
-    const imageOk = await docker.getImage(context.probeImage).inspect().then(() => true, () => false);
-    if (!imageOk) skip(`probe image ${context.probeImage} is not built`);
     const network = await frontendNetwork(context);
     const targets: Array<[string, number]> = [
       ['app', 8080],
       ['clickhouse', 8123],
       ['nats', 4222],
     ];
-    const container = await docker.createContainer({
-      name: `qraft-verify-isolation-${randomUUID().slice(0, 8)}`,
-      Image: context.probeImage,
-      Entrypoint: ['node'],
-      Cmd: ['-e', PROBE_SCRIPT, JSON.stringify(targets)],
-      User: '1000:1000',
-      HostConfig: { NetworkMode: network, AutoRemove: false },
-    });
-    try {
-      await container.start();
-      await container.wait();
-      const output = await readContainerLogs(docker, container.id);
-      const line = output.split('\n').find((l) => l.startsWith('['));
-      if (!line) throw new Error(`probe container printed no result: ${output.slice(0, 300)}`);
-      const attempts = JSON.parse(line) as Attempt[];
-      const app = attempts.find((a) => a.host === 'app');
-      // The positive control: without it, a broken probe would look like perfect isolation.
-      if (!app?.reached) throw new Error(`the probe could not reach the app on ${network} (${app?.why}) — the check itself is broken`);
-      const leaks = attempts.filter((a) => a.host !== 'app' && a.reached);
-      if (leaks.length > 0) throw new Error(`reached from ${network}: ${leaks.map((a) => `${a.host}:${a.port}`).join(', ')}`);
-      return `on ${network}: app reached; ${attempts.filter((a) => a.host !== 'app').map((a) => `${a.host} ${a.why}`).join(', ')}`;
-    } finally {
-      await container.remove({ force: true }).catch(() => undefined);
-    }
+    const attempts = await runInStackNetwork<Attempt[]>(context, network, PROBE_SCRIPT, targets);
+    const app = attempts.find((a) => a.host === 'app');
+    // The positive control: without it, a broken probe would look like perfect isolation.
+    if (!app?.reached) throw new Error(`the probe could not reach the app on ${network} (${app?.why}) — the check itself is broken`);
+    const leaks = attempts.filter((a) => a.host !== 'app' && a.reached);
+    if (leaks.length > 0) throw new Error(`reached from ${network}: ${leaks.map((a) => `${a.host}:${a.port}`).join(', ')}`);
+    return `on ${network}: app reached; ${attempts.filter((a) => a.host !== 'app').map((a) => `${a.host} ${a.why}`).join(', ')}`;
   },
 };

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { Endpoints } from '@qraft/config';
+import type { DashboardQuery, Endpoints } from '@qraft/config';
 
 /** A service of the running stack as the checks see it (built by infra from @qraft/config's model). */
 export interface StackService {
@@ -24,6 +24,15 @@ export interface StackControl {
 /** Host URLs of the published endpoints (@qraft/config's `endpoints(model, 'host')`); absent when not published. */
 export type StackEndpoints = Endpoints;
 
+/** What Prometheus is set up to watch in this stack (from @qraft/config's model). */
+export interface StackMonitoring {
+  readonly imageSet: 'registry' | 'offline';
+  /** Scrape job names of prometheus.yml. */
+  readonly scrapeJobs: readonly string[];
+  readonly scrapeIntervalMs: number;
+  readonly dashboardQueries: readonly DashboardQuery[];
+}
+
 export interface StackContext {
   readonly docker: Dockerode;
   readonly engine: 'docker' | 'podman';
@@ -36,6 +45,8 @@ export interface StackContext {
   /** An image with node on PATH, for throwaway probe containers (the app image). */
   readonly probeImage: string;
   readonly control: StackControl;
+  /** Absent in contexts built without the model; the monitoring checks then skip and say so. */
+  readonly monitoring?: StackMonitoring;
   /** When the stack was (last) started; log checks read from here. */
   startedAt: Date;
 }

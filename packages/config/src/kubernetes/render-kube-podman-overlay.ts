@@ -19,7 +19,9 @@ const imageTag = (reference: string) => /:([^/:]+)$/.exec(reference)?.[1] ?? 'la
  */
 export function renderPodmanOverlay(registry: StackModel, offline: StackModel, offlineConfigs: readonly ConfigFile[]): string {
   const registryFacts = kubeServiceFacts(registry);
-  const offlineFacts = kubeServiceFacts(offline);
+  // Only what the base (the registry set) has can be patched: the offline set's own exporter has no manifests
+  // (docs/kubernetes.md), so on podman kube play NATS and ClickHouse go unscraped.
+  const offlineFacts = kubeServiceFacts(offline).filter((o) => registryFacts.some((r) => r.name === o.name));
   const images = offlineFacts
     .map((o) => ({ o, r: registryFacts.find((f) => f.name === o.name)! }))
     .filter(({ o, r }) => o.image !== r.image)
