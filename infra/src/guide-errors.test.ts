@@ -232,7 +232,7 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
   'qraft-config: <n> generated file(s) out of date — run `pnpm nx run config:generate` and commit the result': async () => {
     const out = mkdtempSync(join(tmpdir(), 'qraft-guide-check-'));
     try {
-      const cli = spawnSync(process.execPath, [TSX, join(ROOT, 'packages', 'config', 'src', 'cli.ts'), 'check', '--out', out], {
+      const cli = spawnSync(process.execPath, [TSX, '--conditions=@qraft/source', join(ROOT, 'packages', 'config', 'src', 'cli.ts'), 'check', '--out', out], {
         encoding: 'utf8',
         timeout: 60_000,
       });

@@ -14,18 +14,29 @@ export interface HealthcheckDriver {
  */
 export function driveHealthchecks(project: string, intervalMs = 1_000): HealthcheckDriver {
   let running = true;
+  let wake: () => void = () => undefined;
   const loop = (async () => {
     while (running) {
       const starting = await runCommand('podman', ['ps', '-q', '--filter', `label=io.podman.compose.project=${project}`, '--filter', 'health=starting']);
       const ids = starting.ok ? starting.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '') : [];
       // A failing check is the container's business (start_period, retries); this only triggers it.
       await Promise.all(ids.map((id) => runCommand('podman', ['healthcheck', 'run', id], 30_000)));
-      if (running) await new Promise((r) => setTimeout(r, intervalMs).unref());
+      // A referenced timer that stop() cuts short: an unref'd one let node exit (code 0) while stop() awaited it.
+      if (running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, intervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
     }
   })();
   return {
     stop: async () => {
       running = false;
+      wake();
       await loop;
     },
   };
