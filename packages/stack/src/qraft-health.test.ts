@@ -22,7 +22,7 @@ describe('qraft-health from @qraft/stack', () => {
     const { code, stdout } = await cli(['stack', '--images', 'offline', '--socket', NO_ENGINE, '--json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { checks: Array<{ name: string; state: string; error: string }> };
-    expect(report.checks.map((c) => c.name)).toEqual(['nats', 'clickhouse', 'prometheus', 'app']);
+    expect(report.checks.map((c) => c.name)).toEqual(['nats', 'clickhouse', 'prometheus', 'exporter', 'app']);
     expect(report.checks.every((c) => c.state === 'down' && c.error.includes('no container engine answers on its socket'))).toBe(true);
   });
 

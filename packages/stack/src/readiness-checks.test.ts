@@ -12,6 +12,7 @@ describe('readinessChecks', () => {
       ['nats', true],
       ['clickhouse', true],
       ['prometheus', true],
+      ['exporter', true],
       ['app', true],
     ]);
     expect(readinessChecks(loadStack({ imageSet: 'registry' }), docker, {}).map((c) => c.name)).toEqual(['nats', 'clickhouse', 'prometheus', 'grafana', 'nats-exporter', 'app']);
