@@ -39,17 +39,18 @@ export function probeContainer(options: ContainerProbeOptions): Promise<ProbeRes
     const health = (s as { Health?: { Status?: string; Log?: Array<{ Output?: string }> } }).Health;
     const parts = [s.Status, health?.Status ? `health ${health.Status}` : 'no healthcheck', `${restarts} restarts`];
     if (s.OOMKilled) parts.push('OOM-killed');
-    // Docker 20.10 on cgroup v1 sometimes misses the OOM event: exit 137 under a memory limit with no
-    // OOMKilled flag is most likely the same kill, so say so rather than hide it.
-    const limited = ((info.HostConfig as { Memory?: number } | undefined)?.Memory ?? 0) > 0;
-    const likelyOom = !s.OOMKilled && !s.Running && s.ExitCode === 137 && limited;
-    if (likelyOom) parts.push('killed (exit 137), likely OOM-killed');
+    // Exit 137 is SIGKILL: the kernel's OOM killer, `docker kill` or a fault test alike. Only the engine's
+    // OOMKilled flag tells them apart (Docker 20.10 on cgroup v1 sometimes drops it), so without the flag the
+    // probe says what it knows — killed — and names memory only as a possibility.
+    const killed = !s.OOMKilled && !s.Running && s.ExitCode === 137;
+    if (killed) parts.push('killed (137)');
     const detail = parts.join(', ');
     if (!s.Running || s.Restarting) {
+      const limited = ((info.HostConfig as { Memory?: number } | undefined)?.Memory ?? 0) > 0;
       const why = s.OOMKilled
         ? 'it was OOM-killed — raise its memory limit'
-        : likelyOom
-          ? 'it was killed (exit 137) under a memory limit, likely OOM-killed (the engine did not flag it) — raise its memory limit'
+        : killed
+          ? `it was killed (137)${limited ? '; the engine did not report an OOM kill, but if its memory limit is tight, raise it' : ''} — see \`docker logs ${options.name}\``
           : `it exited with code ${s.ExitCode}${s.Error ? ` (${s.Error})` : ''} — see \`docker logs ${options.name}\``;
       throw new ProbeFailure('down', `${what} is ${s.Status}: ${why}`, detail);
     }
