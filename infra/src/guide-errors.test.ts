@@ -284,6 +284,8 @@ const TRIGGERS: Record<string, () => Promise<string>> = {
   'container <name> does not exist — is the stack up? (docker ps -a / podman ps -a)': () =>
     containerError(() => Promise.reject(Object.assign(new Error('no such container'), { statusCode: 404 }))),
   'container <name> is <state>: it exited with code <code> — see `docker logs <name>`': () =>
+    containerError(async () => ({ State: { Status: 'exited', Running: false, Restarting: false, ExitCode: 1, OOMKilled: false }, RestartCount: 0 })),
+  'container <name> is <state>: it was killed (137) — see `docker logs <name>`': () =>
     containerError(async () => ({ State: { Status: 'exited', Running: false, Restarting: false, ExitCode: 137, OOMKilled: false }, RestartCount: 0 })),
   'container <name> is <state>: it was OOM-killed — raise its memory limit': () =>
     containerError(async () => ({ State: { Status: 'exited', Running: false, Restarting: false, ExitCode: 137, OOMKilled: true }, RestartCount: 0 })),
