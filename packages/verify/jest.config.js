@@ -1,1 +1,1 @@
-module.exports = require('../../jest.preset.js')('verify');
+module.exports = require('../../jest.preset.js')('verify', { realServers: true });

@@ -11,6 +11,7 @@ import {
   contextFromStack,
   crashFaultChecks,
   DEFAULT_FAULT_TIMING,
+  deliverySnapshot,
   environmentFaultChecks,
   FAULTS_HELP,
   formatFaultTable,
@@ -103,6 +104,8 @@ export async function main(): Promise<number> {
   };
   const outcomes: CheckOutcome[] = [];
   try {
+    // Redeliveries are counted from here: JetStream keeps only a running total of deliveries per consumer.
+    context.deliveriesAtStart = await deliverySnapshot(jetstream.connection, `qraft.events.${loadType}`);
     context.load.start();
     outcomes.push(...(await runVerifyChecks(crashFaultChecks(), context, { onOutcome })));
     outcomes.push(...(await runVerifyChecks(environmentFaultChecks(), context, { onOutcome })));

@@ -1,7 +1,8 @@
 import type { Check } from '@qraft/health';
 import type { CheckStatus } from '../outcome';
 import type { StackContext } from '../stack-context';
-import type { EventAccounting } from './event-accounting';
+import type { CopyAccounting } from './copy-accounting';
+import type { DeliverySnapshot } from './jetstream-deliveries';
 import type { PublishLoad } from './publish-load';
 import type { JetStreamSender } from './senders';
 import type { ClickHouseAccess } from './stored-event-counts';
@@ -46,7 +47,9 @@ export interface FaultContext {
   readonly timing: FaultTiming;
   readonly log: (line: string) => void;
   readonly recoveries: FaultRecovery[];
-  accounting?: EventAccounting & { readonly rawRows: number };
+  /** JetStream's delivery figures just before the load started: redeliveries are counted from here. */
+  deliveriesAtStart?: DeliverySnapshot;
+  accounting?: CopyAccounting;
 }
 
 /** The container of a service of the stack, or an error naming what is missing. */

@@ -4,6 +4,8 @@ import type { LoadEvent, SendEvent } from './publish-load';
 
 export interface JetStreamSender {
   readonly send: SendEvent;
+  /** The sender's connection, also used to read JetStream's delivery figures. */
+  readonly connection: NatsConnection;
   readonly close: () => Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export async function jetStreamSender(natsUrl: string): Promise<JetStreamSender>
   const nc: NatsConnection = await connect({ servers: natsUrl, name: 'qraft-faults', timeout: 5_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const js = jetstream(nc);
   return {
+    connection: nc,
     send: async (event: LoadEvent, timeoutMs: number) => {
       await js.publish(`qraft.events.${event.type}`, JSON.stringify(event), { msgID: event.id, timeout: timeoutMs });
     },

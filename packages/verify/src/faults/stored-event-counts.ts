@@ -9,16 +9,18 @@ export interface ClickHouseAccess {
 export interface StoredCounts {
   /** Rows per id as readers see them (`FINAL`: redelivered copies collapsed). */
   readonly perId: ReadonlyMap<string, number>;
-  /** Rows before merging, redelivered copies included: how much deduplication the table did. */
+  /** Rows as stored, before merging (no `FINAL`): redelivered copies the table has not merged yet included. */
   readonly rawRows: number;
+  /** Distinct ids among the raw rows: `rawRows − distinctIds` is the copies waiting to be merged. */
+  readonly distinctIds: number;
 }
 
-async function query(access: ClickHouseAccess, sql: string): Promise<string> {
+async function query(access: ClickHouseAccess, sql: string, timeoutMs = 15_000): Promise<string> {
   const response = await fetch(access.url, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${access.user}:${access.password}`).toString('base64')}` },
     body: sql,
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`ClickHouse at ${access.url} answered HTTP ${response.status}: ${text.trim().slice(0, 200)}`);
@@ -36,6 +38,15 @@ export async function storedEventCounts(access: ClickHouseAccess, type: string):
     const [id, count] = line.split('\t');
     perId.set(id!, Number(count));
   }
-  const raw = await query(access, `SELECT count() FROM ${table} WHERE type = '${type}' FORMAT TabSeparated`);
-  return { perId, rawRows: Number(raw.trim()) };
+  const raw = await query(access, `SELECT count(), uniqExact(id) FROM ${table} WHERE type = '${type}' FORMAT TabSeparated`);
+  const [rawRows, distinctIds] = raw.trim().split('\t').map(Number);
+  return { perId, rawRows: rawRows!, distinctIds: distinctIds! };
+}
+
+/**
+ * Merges every part of `<database>.events` now (`OPTIMIZE TABLE … FINAL`), so ReplacingMergeTree keeps one row
+ * per id: what the table promises to converge to, forced instead of waited for.
+ */
+export async function mergeEvents(access: ClickHouseAccess): Promise<void> {
+  await query(access, `OPTIMIZE TABLE ${access.database ?? 'qraft'}.events FINAL`, 300_000);
 }
