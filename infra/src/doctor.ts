@@ -1,7 +1,8 @@
 import { formatTable } from '@qraft/cli';
 import { existsSync, statfsSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
-import { isPortFree, probeComposeTool, runCommand, SOCKETS, type ComposeToolName } from '@qraft/stack';
+import { isPortFree, probeComposeTool, runCommand, SOCKETS, type ComposeToolName, type EngineName } from '@qraft/stack';
+import { pingEngineSocket } from './ping-engine-socket';
 
 export interface DoctorCheck {
   readonly item: string;
@@ -22,16 +23,25 @@ export interface DoctorOptions {
   readonly workspaceDir: string;
   readonly minDiskBytes?: number;
   readonly minMemoryBytes?: number;
+  /** The engines' API sockets to ping (default: `SOCKETS` of @qraft/stack). */
+  readonly sockets?: Readonly<Record<EngineName, string>>;
+  /** How long each socket may take to answer (default 2 s). */
+  readonly socketTimeoutMs?: number;
 }
 
 const ENGINE_FIX = 'run `nx run infra:engine` as root (Debian/Ubuntu), or install the engine by hand';
 const GiB = 1024 ** 3;
+/** How to get an API server onto each socket. */
+const SOCKET_FIX: Readonly<Record<EngineName, string>> = {
+  docker: 'start the Docker daemon (`nx run infra:engine -- --docker` as root starts dockerd; remove a stale /var/run/docker.pid after a crash)',
+  podman: "start Podman's API service: `podman system service --time=0 unix:///run/podman/podman.sock &` (`nx run infra:engine -- --podman` does it)",
+};
 
 function check(item: string, ok: boolean, detail: string, fix: string, required = true): DoctorCheck {
   return { item, ok, required, detail, fix: ok ? '' : fix };
 }
 
-async function engineChecks(): Promise<DoctorCheck[]> {
+async function engineChecks(sockets: Readonly<Record<EngineName, string>>, socketTimeoutMs: number): Promise<DoctorCheck[]> {
   const docker = await runCommand('docker', ['version', '--format', '{{.Server.Version}}']);
   const podman = await runCommand('podman', ['version', '--format', '{{.Client.Version}}']);
   const tools = await Promise.all(
@@ -51,18 +61,27 @@ async function engineChecks(): Promise<DoctorCheck[]> {
     out.push(check(`compose: ${name}`, tool !== undefined, tool ? `version ${tool.version}` : 'not installed', fix, false));
   }
   out.push(check('compose: any', anyCompose, anyCompose ? 'a compose tool is present' : 'no compose tool found', ENGINE_FIX));
-  for (const [engine, path] of Object.entries(SOCKETS)) {
-    const present = existsSync(path);
-    out.push(check(`API socket: ${engine}`, present, present ? path : `${path} absent`, `${ENGINE_FIX} (--${engine})`, false));
+  // A socket file proves nothing (a daemon that died leaves it behind): only an answer to dockerode's ping counts.
+  const reached: string[] = [];
+  for (const [engine, path] of Object.entries(sockets) as Array<[EngineName, string]>) {
+    if (!existsSync(path)) {
+      out.push(check(`API socket: ${engine}`, false, `${path} absent`, SOCKET_FIX[engine], false));
+      continue;
+    }
+    const ping = await pingEngineSocket(path, socketTimeoutMs);
+    if (ping.ok) reached.push(`${ping.engine} ${ping.version} at ${path}`);
+    out.push(
+      check(`API socket: ${engine}`, ping.ok, ping.ok ? `${path}: ${ping.engine} ${ping.version} (API ${ping.apiVersion})` : `cannot reach the engine: ${ping.error}`, SOCKET_FIX[engine], false),
+    );
   }
-  const anySocket = Object.values(SOCKETS).some((p) => existsSync(p));
-  out.push(check('API socket: any', anySocket, anySocket ? 'dockerode can reach an engine' : 'no engine API socket', ENGINE_FIX));
+  const anySocket = reached.length > 0;
+  out.push(check('API socket: any', anySocket, anySocket ? `dockerode reached ${reached.join(', ')}` : 'dockerode reached no engine API socket', ENGINE_FIX));
   return out;
 }
 
 /** Everything the stack needs from this host, each with a fix when it is missing. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const checks = await engineChecks();
+  const checks = await engineChecks(options.sockets ?? SOCKETS, options.socketTimeoutMs ?? 2_000);
   for (const { port, name, env } of options.ports) {
     const free = await isPortFree(port);
     checks.push(
