@@ -15,7 +15,9 @@ QRAFT_FAULT_HTTP_RATE through POST /events, default 10; every event a unique id)
   crash        SIGKILL of the nats, clickhouse and app server processes, one at a time (restart policies bring
                them back), then \`infra restart\` of the whole stack; recovery time of each until every readiness
                check passes
-  accounting   the load stops, ingest drains: every acknowledged event stored exactly once in ClickHouse
+  accounting   the load stops, ingest drains: every acknowledged event visible exactly once through FINAL and
+               GET /events; raw rows (no FINAL) beside them, their copies no more than JetStream's redeliveries
+               and none left after OPTIMIZE TABLE … FINAL
   environment  ClickHouse's data directory read-only; its disk full (a small tmpfs); NATS unreachable while the
                app starts — the app stays up, /readyz says why it is not ready, and it catches up afterwards
 Afterwards \`infra up\` restores the stack (mounts, ownership) whatever happened.
