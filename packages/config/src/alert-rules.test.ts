@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findPromtool } from '../test/promtool';
 import { loadStack } from './load-stack';
 import { ALERT_RULES_FILE } from './render-prometheus-config';
 import { alertRules, renderAlertRules } from './render-alert-rules';
 
 const PROMTOOL_TESTS = join(__dirname, '..', 'test', 'alert-rules.promtool.yml');
-const promtool = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
-// promtool ships with Debian's prometheus package (`bash infra/scripts/engine.sh --servers`); say so instead of passing quietly.
-if (!promtool) console.warn('skipped: promtool is not installed on this host (`bash infra/scripts/engine.sh --servers` installs it)');
+const { path: promtool, skipReason } = findPromtool();
+if (skipReason) console.warn(`SKIPPED promtool test rules: ${skipReason}`);
 const withPromtool = promtool ? it : it.skip;
 
 describe('alert rules', () => {
