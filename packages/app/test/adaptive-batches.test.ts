@@ -1,11 +1,7 @@
 import { jetstream } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consumerInfo, makeEvents, natsClient, runApp, testEnv } from './harness';
-
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED adaptive batch tests: ${missing.join('; ')}`);
 
 /** One sample of a Prometheus text exposition, e.g. `qraft_batch_size_bucket{le="100"}`. */
 function sample(metrics: string, name: string): number {
@@ -17,7 +13,7 @@ async function metricsOf(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
 }
 
-describeServers('adaptive batches', () => {
+describeServers('adaptive batch tests', ['nats-server', 'clickhouse-server'])('adaptive batches', () => {
   it('grows inserts past QRAFT_BATCH_MAX_SIZE under a backlog, never past QRAFT_BATCH_BACKLOG_MAX_SIZE, and stores every event once', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

@@ -1,13 +1,9 @@
-import { missingServers, startClickHouse, startNats, waitFor, type ClickHouseTestServer, type NatsTestServer } from '@qraft/testkit';
+import { type ClickHouseTestServer, describeServers, type NatsTestServer, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { QraftApp } from '../src/qraft-app';
 import { testEnv } from './harness';
-
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED HTTP bad-input tests: ${missing.join('; ')}`);
 
 /** Small limits, so the oversized cases stay small too. */
 const LIMITS = {
@@ -161,7 +157,7 @@ function valid(prefix: string): Array<{ id: string; type: string; source: string
   }));
 }
 
-describeServers('HTTP bad input against the real app, NATS and ClickHouse', () => {
+describeServers('HTTP bad-input tests', ['nats-server', 'clickhouse-server'])('HTTP bad input against the real app, NATS and ClickHouse', () => {
   let nats: NatsTestServer;
   let ch: ClickHouseTestServer;
   let app: QraftApp;

@@ -1,10 +1,6 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { natsClient, runApp, testEnv } from './harness';
-
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED NATS bad-input tests: ${missing.join('; ')}`);
 
 const DROP = "'; DROP TABLE qraft.events; --";
 const complete = (change: Record<string, unknown> = {}) => ({
@@ -40,7 +36,7 @@ const CORPUS: Array<{ name: string; subject: string; data: Uint8Array; reason: '
   { name: 'a body over QRAFT_EVENT_MAX_BYTES', subject: 'bad.input', data: text(complete({ payload: { blob: 'x'.repeat(5_000) } })), reason: 'too_large', detail: /limit is 4096 \(QRAFT_EVENT_MAX_BYTES\)/ },
 ];
 
-describeServers('NATS bad input published straight to qraft.events.>', () => {
+describeServers('NATS bad-input tests', ['nats-server', 'clickhouse-server'])('NATS bad input published straight to qraft.events.>', () => {
   it('dead-letters every malformed message with its reason, stores none of it, and keeps ingesting valid events verbatim', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();
@@ -103,7 +99,7 @@ const ENVELOPE_CORPUS: Array<{ name: string; data: Uint8Array; reason: 'invalid_
   { name: 'an envelope over QRAFT_ENVELOPE_MAX_BYTES', data: text([complete({ payload: { blob: 'x'.repeat(3_000) } }), ...Array.from({ length: 6 }, () => complete({ payload: { blob: 'y'.repeat(3_000) } }))]), reason: 'too_large', detail: /limit is 16384 \(QRAFT_ENVELOPE_MAX_BYTES\)/ },
 ];
 
-describeServers('NATS bad input in batch envelopes on qraft.batch.>', () => {
+describeServers('NATS bad-input tests', ['nats-server', 'clickhouse-server'])('NATS bad input in batch envelopes on qraft.batch.>', () => {
   it('dead-letters a refused envelope whole and each invalid event of an envelope on its own, and stores the valid ones', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

@@ -1,12 +1,8 @@
 import { jetstream } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { consumerInfo, getJson, makeEvents, natsClient, postJson, runApp, testEnv } from './harness';
 
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED ClickHouse outage test: ${missing.join('; ')}`);
-
-describeServers('ClickHouse outage', () => {
+describeServers('ClickHouse outage test', ['nats-server', 'clickhouse-server'])('ClickHouse outage', () => {
   it('loses nothing and duplicates nothing when ClickHouse stops and comes back mid-stream (single events and envelopes)', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

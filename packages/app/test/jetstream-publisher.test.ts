@@ -1,13 +1,9 @@
 import { jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { missingServers, startNats } from '@qraft/testkit';
+import { describeServers, startNats } from '@qraft/testkit';
 import { JetStreamPublisher, PublishError } from '../src/jetstream-publisher';
 import { natsClient } from './harness';
 
-const missing = missingServers().filter((m) => m.startsWith('nats'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED JetStream publisher tests: ${missing.join('; ')}`);
-
-describeServers('JetStreamPublisher against a real nats-server', () => {
+describeServers('JetStream publisher tests', ['nats-server'])('JetStreamPublisher against a real nats-server', () => {
   it('resolves only on JetStream acks, in order, with duplicates flagged and every message stored once', async () => {
     await using nats = await startNats();
     await using nc = await natsClient(nats.url);

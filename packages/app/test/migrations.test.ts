@@ -1,15 +1,11 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { missingServers, startClickHouse } from '@qraft/testkit';
+import { describeServers, startClickHouse } from '@qraft/testkit';
 import { createChdbConnection } from 'chdb/connection';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouseClient, EventStore } from '../src/event-store';
 import { migrate, SCHEMA_VERSION, SEED_PATTERNS } from '../src/migrations';
-
-const missing = missingServers().filter((m) => m.startsWith('clickhouse'));
-const describeServer = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED migrations on ClickHouse 18.16: ${missing.join('; ')}`);
 
 /** Everything a migration could change: table definitions and row counts as stored (no FINAL). */
 async function snapshot(client: ClickHouseClient): Promise<Record<string, string>> {
@@ -58,7 +54,7 @@ async function provesMigrationsIdempotent(client: ClickHouseClient): Promise<voi
   expect(read.events).toEqual([awkward]);
 }
 
-describeServer('migrations on ClickHouse 18.16 (the offline image)', () => {
+describeServers('migrations on ClickHouse 18.16', ['clickhouse-server'])('migrations on ClickHouse 18.16 (the offline image)', () => {
   it('creates the schema once; a second run changes nothing', async () => {
     await using ch = await startClickHouse();
     const client = createClickHouseClient(ch);

@@ -1,10 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { makeEvents, natsClient, postJson, runApp, testEnv } from './harness';
-
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED app pipeline-metrics tests: ${missing.join('; ')}`);
 
 async function metrics(url: string): Promise<string> {
   return (await fetch(`${url}/metrics`)).text();
@@ -15,7 +11,7 @@ function value(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describeServers('the app exports consumer lag and the newest stored event age', () => {
+describeServers('app pipeline-metrics tests', ['nats-server', 'clickhouse-server'])('the app exports consumer lag and the newest stored event age', () => {
   it('shows events waiting while ClickHouse is down as pending or ack-pending, and 0 with an age once they are stored', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

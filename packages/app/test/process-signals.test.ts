@@ -1,14 +1,10 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { freePort, missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, freePort, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClickHouseClient, EventStore } from '../src/event-store';
 import { consumerInfo, getJson, makeEvents, natsClient, spawnApp, testEnv, waitReady } from './harness';
-
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED app process tests: ${missing.join('; ')}`);
 
 async function publishAll(js: ReturnType<typeof jetstream>, events: Array<Record<string, unknown>>): Promise<void> {
   await Promise.all(events.map((e) => js.publish(`qraft.events.${String(e['type'])}`, JSON.stringify(e), { msgID: String(e['id']) })));
@@ -21,7 +17,7 @@ async function publishEnvelope(js: ReturnType<typeof jetstream>, items: unknown[
 
 const envelopeConsumer = (nc: Parameters<typeof consumerInfo>[0]) => consumerInfo(nc, 'QRAFT_EVENTS', 'qraft-app-batch');
 
-describeServers('the app as a process', () => {
+describeServers('app process tests', ['nats-server', 'clickhouse-server'])('the app as a process', () => {
   it('on SIGTERM mid-batch (single events and envelopes) flushes, acknowledges and exits 0, losing nothing; it logs JSON to stdout and its log file', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

@@ -1,13 +1,9 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { envelopeMsgId } from '../src/nats-bus';
 import { consumerInfo, getJson, makeEvents, natsClient, postJson, runApp, testEnv } from './harness';
 
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED app round-trip tests: ${missing.join('; ')}`);
-
-describeServers('app round trip against real NATS and ClickHouse', () => {
+describeServers('app round-trip tests', ['nats-server', 'clickhouse-server'])('app round trip against real NATS and ClickHouse', () => {
   it('stores events posted over HTTP in ClickHouse via JetStream and serves them back, paged', async () => {
     await using nats = await startNats();
     await using ch = await startClickHouse();

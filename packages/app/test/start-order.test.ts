@@ -1,11 +1,7 @@
-import { ClickHouseTestServer, missingServers, NatsTestServer, waitFor } from '@qraft/testkit';
+import { ClickHouseTestServer, describeServers, NatsTestServer, waitFor } from '@qraft/testkit';
 import { getJson, makeEvents, postJson, runApp, testEnv } from './harness';
 
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED app start-order tests: ${missing.join('; ')}`);
-
-describeServers('app start order', () => {
+describeServers('app start-order tests', ['nats-server', 'clickhouse-server'])('app start order', () => {
   it('starts before NATS and ClickHouse, says why it is not ready, and becomes ready once they are up', async () => {
     // Created (ports and config chosen) but not started yet.
     await using nats = await NatsTestServer.create();

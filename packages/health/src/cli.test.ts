@@ -1,5 +1,4 @@
-import { freePort, NatsTestServer, startClickHouse, startNats } from '@qraft/testkit';
-import { describeWithServers } from '../test/servers';
+import { describeServers, freePort, NatsTestServer, startClickHouse, startNats } from '@qraft/testkit';
 import { main } from './cli';
 
 async function cli(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}) {
@@ -60,7 +59,7 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
   });
 });
 
-describeWithServers()('qraft-health against real servers', () => {
+describeServers('real-server tests')('qraft-health against real servers', () => {
   it('prints a table and exits 0 when nats is up, 1 when the port is closed', async () => {
     await using nats = await startNats();
     const ok = await cli(['nats', nats.url]);

@@ -1,9 +1,9 @@
-import { ClickHouseTestServer, freePort, startClickHouse } from '@qraft/testkit';
-import { describeWithServers, progressLog } from '../test/servers';
+import { ClickHouseTestServer, describeServers, freePort, startClickHouse } from '@qraft/testkit';
+import { progressLog } from '../test/servers';
 import { probeClickHouse } from './clickhouse-probe';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
 
-describeWithServers()('probeClickHouse against a real clickhouse-server', () => {
+describeServers('real-server tests')('probeClickHouse against a real clickhouse-server', () => {
   let ch: ClickHouseTestServer;
   beforeAll(async () => {
     ch = await startClickHouse();
@@ -59,7 +59,7 @@ describeWithServers()('probeClickHouse against a real clickhouse-server', () => 
   });
 });
 
-describeWithServers()('waiting for ClickHouse', () => {
+describeServers('real-server tests')('waiting for ClickHouse', () => {
   it('returns from waitUntilHealthy once a server that starts late answers', async () => {
     await using late = await ClickHouseTestServer.create();
     const log = progressLog();

@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import { freePort, startNats } from '@qraft/testkit';
-import { describeWithServers } from '../test/servers';
+import { describeServers, freePort, startNats } from '@qraft/testkit';
 import { probeApp } from './app-probe';
 import { buildReport } from './check';
 import { reportToJson } from './format-report';
 import { probeHttp } from './http-probe';
 import { probeTcp } from './tcp-probe';
 
-describeWithServers()('probeHttp and probeTcp against a real nats-server', () => {
+describeServers('real-server tests')('probeHttp and probeTcp against a real nats-server', () => {
   it('reports http up on 2xx, down on an unexpected status, degraded when the body predicate fails', async () => {
     await using nats = await startNats();
     expect(await probeHttp({ url: `${nats.monitorUrl}/healthz` })).toMatchObject({ state: 'up', detail: 'HTTP 200' });

@@ -1,11 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { freePort, NatsTestServer, startNats } from '@qraft/testkit';
-import { describeWithServers, progressLog } from '../test/servers';
+import { describeServers, freePort, NatsTestServer, startNats } from '@qraft/testkit';
+import { progressLog } from '../test/servers';
 import { probeNats } from './nats-probe';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
 
-describeWithServers()('probeNats against a real nats-server', () => {
+describeServers('real-server tests')('probeNats against a real nats-server', () => {
   it('reports nats up with JetStream on and the named stream present', async () => {
     await using nats = await startNats();
     const nc = await connect({ servers: nats.url });

@@ -1,12 +1,12 @@
-import { freePort, PrometheusTestServer, startPrometheus } from '@qraft/testkit';
-import { describeWithServers, progressLog } from '../test/servers';
+import { describeServers, freePort, PrometheusTestServer, startPrometheus } from '@qraft/testkit';
+import { progressLog } from '../test/servers';
 import { probePrometheus } from './prometheus-probe';
 import { retryUntil } from '@qraft/retry';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
 
 const prometheusCheck = (url: string) => ({ name: 'prometheus', probe: (signal: AbortSignal) => probePrometheus({ url, signal }) });
 
-describeWithServers()('probePrometheus against a real prometheus', () => {
+describeServers('real-server tests')('probePrometheus against a real prometheus', () => {
   it('reports prometheus up once ready and every active target is up', async () => {
     await using prom = await startPrometheus();
     // Discovery hands over its first targets a few seconds after start; until then it is degraded.

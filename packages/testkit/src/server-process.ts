@@ -16,9 +16,13 @@ export function requireBinary(name: string): string {
   return path;
 }
 
-/** Which real servers this host can start, with the reason for each one it cannot. */
-export function missingServers(): string[] {
-  return ['nats-server', 'clickhouse-server', 'prometheus']
+/** The real servers the suites start. */
+export type TestServerBinary = 'nats-server' | 'clickhouse-server' | 'prometheus';
+export const TEST_SERVER_BINARIES: readonly TestServerBinary[] = ['nats-server', 'clickhouse-server', 'prometheus'];
+
+/** Which of `binaries` (default: all three) this host cannot start, with the reason for each. */
+export function missingServers(binaries: readonly TestServerBinary[] = TEST_SERVER_BINARIES): string[] {
+  return binaries
     .filter((b) => !findBinary(b))
     .map((b) => `${b} is not installed — ${FIX}`);
 }

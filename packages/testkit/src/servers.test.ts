@@ -1,13 +1,10 @@
-import { missingServers, startClickHouse, startNats, startPrometheus } from './index';
+import { describeServers, startClickHouse, startNats, startPrometheus } from './index';
 import { httpOk, waitFor } from './wait-for';
 
-const missing = missingServers();
 // Reached with servers missing only under QRAFT_SKIP_REAL_SERVERS=1: ensure-test-servers.ts (jest globalSetup)
 // installs them or fails the run otherwise.
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED real-server tests (QRAFT_SKIP_REAL_SERVERS=1): ${missing.join('; ')}`);
 
-describeServers('real test servers', () => {
+describeServers('real-server tests (QRAFT_SKIP_REAL_SERVERS=1)')('real test servers', () => {
   it('starts NATS with JetStream, stops it, and brings it back on the same port', async () => {
     await using nats = await startNats();
     const jsz = await (await fetch(`${nats.monitorUrl}/jsz`)).json();

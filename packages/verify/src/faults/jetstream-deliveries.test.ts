@@ -1,13 +1,9 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { missingServers, startNats } from '@qraft/testkit';
+import { describeServers, startNats } from '@qraft/testkit';
 import { deliverySnapshot, drained, redeliveriesBetween, redeliveriesOf } from './jetstream-deliveries';
 
-const missing = missingServers().filter((m) => m.startsWith('nats'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED JetStream delivery tests: ${missing.join('; ')}`);
-
-describeServers('deliverySnapshot against a real nats-server', () => {
+describeServers('JetStream delivery tests', ['nats-server'])('deliverySnapshot against a real nats-server', () => {
   it('counts the messages JetStream delivered again after their ack wait ran out as redeliveries, per consumer and between snapshots', async () => {
     await using nats = await startNats();
     const nc = await connect({ servers: nats.url });

@@ -1,16 +1,12 @@
-import { missingServers, startClickHouse } from '@qraft/testkit';
+import { describeServers, startClickHouse } from '@qraft/testkit';
 import { mergeEvents, storedEventCounts, type ClickHouseAccess } from './stored-event-counts';
-
-const missing = missingServers().filter((m) => m.startsWith('clickhouse'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED stored event count tests: ${missing.join('; ')}`);
 
 async function run(access: ClickHouseAccess, sql: string): Promise<void> {
   const response = await fetch(access.url, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${access.user}:${access.password}`).toString('base64')}` }, body: sql });
   if (!response.ok) throw new Error(`${sql}: HTTP ${response.status} ${await response.text()}`);
 }
 
-describeServers('storedEventCounts against a real clickhouse-server', () => {
+describeServers('stored event count tests', ['clickhouse-server'])('storedEventCounts against a real clickhouse-server', () => {
   it('reports a redelivered copy in the raw rows but once through FINAL, and none left after mergeEvents', async () => {
     await using clickhouse = await startClickHouse();
     const access: ClickHouseAccess = { url: clickhouse.url, user: clickhouse.user, password: clickhouse.password, database: 'faults' };
