@@ -2,6 +2,7 @@ import type Dockerode from 'dockerode';
 import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
 import { composeStream } from './compose';
+import { composeUpCalls, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import type { StackHandle } from './open-stack';
@@ -14,6 +15,8 @@ export interface UpOptions {
   readonly timeoutMs: number;
   /** Builds or refreshes images before the start (infra's offline image set); absent: images must exist. */
   readonly prepareImages?: (engine: EngineName, progress: Progress) => Promise<void>;
+  /** `layers` (default): compose never waits on the engine's healthchecks, the readiness gate decides. See composeUpCalls. */
+  readonly startOrder?: StartOrder;
 }
 
 export interface UpResult {
@@ -65,13 +68,16 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   const refreshed: StackHandle = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
 
   const startedAt = new Date();
-  const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
-  const result = await handle.runtime.engine.whileStarting(model, () => composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`)));
-  if (!result.ok) {
-    done('failed');
-    throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
+  const compose = target.runtime.compose.command.join(' ');
+  for (const args of composeUpCalls(model, target.runtime.compose.name, options.startOrder)) {
+    const done = progress.step(`${compose} ${args.join(' ')}`);
+    const result = await handle.runtime.engine.whileStarting(model, () => composeStream(target, args, (line) => progress.line(`  ${line}`)));
+    if (!result.ok) {
+      done('failed');
+      throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
+    }
+    done();
   }
-  done();
   for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
   const report = await waitReady(refreshed, options.timeoutMs, progress);
   return { handle: refreshed, report, startedAt };
