@@ -3,7 +3,7 @@ import { loadStack } from '@qraft/config';
 import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
 import { resolve } from 'node:path';
 import { ensureEngine } from '../stack/bootstrap-engine';
-import { createProgress } from '../images/progress';
+import { createProgress } from '@qraft/stack';
 import { checkEngineOption, engineOption } from './engine-option';
 import { formatBuiltImages } from './format-built-images';
 

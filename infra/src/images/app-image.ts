@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { runCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress, streamCommand } from '@qraft/stack';
 import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
 import { DEFAULT_CACHE_DIR } from './cache-dir';
 import type { EngineName } from './container-engine';
 import { hashBuildInputs, hashSourceTree } from './inputs-hash';
 import { DEFAULT_RECORD_DIR } from './image-record';
 import { buildOfflineImages, OFFLINE_IMAGES } from './offline-image-set';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
 
 export const APP_IMAGE_TAG = 'qraft/app:dev';
 /** The build argument that names the app's Node base image (the app's Dockerfile declares it). */
