@@ -26,9 +26,10 @@ const STACK = 'infra/src/cli/stack.ts';
 const DOCTOR = 'infra/src/cli/doctor.ts';
 const IMAGE = 'infra/src/cli/image.ts';
 const OFFLINE = 'infra/src/cli/offline-images.ts';
+const APP_CONTEXT = 'infra/src/cli/app-context.ts';
 
 /** The CLIs on @qraft/cli's exit codes: 2 for bad input, 1 for a run that failed. */
-const ON_THE_HELPER = new Set([CONFIG, HEALTH, APP, STACK, DOCTOR, IMAGE, OFFLINE]);
+const ON_THE_HELPER = new Set([CONFIG, HEALTH, APP, STACK, DOCTOR, IMAGE, OFFLINE, APP_CONTEXT]);
 
 /** [cli, args, env, the one message it must print]; `--out <tmp>` is added to qraft-config. */
 const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
@@ -56,6 +57,7 @@ const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
   [IMAGE, ['--node-base', 'alpine'], {}, /^image: --node-base "alpine" is not known — use offline or upstream$/],
   [IMAGE, ['--colour'], {}, /^image: Unknown option '--colour'/],
   [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node, exporter$/],
+  [APP_CONTEXT, [], {}, /^app-context: --out DIR is required — the directory to write the app image context into$/],
   [HEALTH, ['nats', 'nats://127.0.0.1:4222', '--timeout', 'soon'], {}, /^qraft-health: --timeout "soon" is not a duration/],
   [HEALTH, ['frob'], {}, /^qraft-health: unknown check "frob" — one of: http, tcp, nats/],
   [HEALTH, ['http', 'http://127.0.0.1:1', '--wait', '60'], {}, /^qraft-health: --wait "60" has no unit — write 60s for seconds or 60ms for milliseconds$/],

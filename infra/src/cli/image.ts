@@ -9,8 +9,8 @@ import { formatBuiltImages } from './format-built-images';
 
 const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
 
-Builds the app image (default ${APP_IMAGE_TAG}) from packages/app/Dockerfile; its context is written by
-packages/app/scripts/prepare-image-context.ts into infra/.cache/app-context (the workspace root when absent).
+Builds the app image (default ${APP_IMAGE_TAG}) from packages/app/Dockerfile; its context (nx build of the app,
+then pnpm deploy --prod) is written into infra/.cache/app-context.
 Skipped when the recorded build (infra/.image) is still in the engine with the same inputs (context files
 after .dockerignore, Dockerfile, build args, base image id); rebuilt when the image was removed.
   --engine     docker or podman (default: QRAFT_ENGINE, else docker when it answers, else podman)

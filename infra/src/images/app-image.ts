@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { type Progress, runCommand, silentProgress, streamCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress } from '@qraft/stack';
+import { prepareAppImageContext } from './app-image-context';
 import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
 import { DEFAULT_CACHE_DIR } from './cache-dir';
 import type { EngineName } from './container-engine';
@@ -12,7 +13,6 @@ export const APP_IMAGE_TAG = 'qraft/app:dev';
 /** The build argument that names the app's Node base image (the app's Dockerfile declares it). */
 export const NODE_IMAGE_ARG = 'NODE_IMAGE';
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');
-const PREPARE_SCRIPT = 'packages/app/scripts/prepare-image-context.ts';
 /** What the prepared context is made from: workspace packages (sources) and the install's inputs. */
 const APP_SOURCES = ['packages', 'package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json'];
 
@@ -29,26 +29,6 @@ export interface AppImageInput {
   /** Where the app image's record lives; defaults to infra/.image. */
   readonly recordDir?: string;
   readonly cacheDir?: string;
-}
-
-/**
- * The app's build context: the app owns how it is made. When packages/app/scripts/prepare-image-context.ts
- * exists it writes a registry-free context (built app + production node_modules, as `pnpm deploy --prod`)
- * into infra/.cache/app-context; otherwise the workspace root is the context.
- */
-async function prepareAppContext(root: string, cacheDir: string, progress: Progress): Promise<string> {
-  const out = join(cacheDir, 'app-context');
-  const done = progress.step('app: prepare image context');
-  const result = await streamCommand('pnpm', ['--filter', '@qraft/app', 'exec', 'tsx', 'scripts/prepare-image-context.ts', out], {
-    cwd: root,
-    timeoutMs: 15 * 60_000,
-  });
-  if (!result.ok) {
-    done('failed');
-    throw new Error(`packages/app/scripts/prepare-image-context.ts failed (${result.error || `exit ${result.exitCode}`}):\n${result.tail.join('\n')}`);
-  }
-  done();
-  return out;
 }
 
 /** qraft/app:dev from packages/app/Dockerfile, through buildImage. */
@@ -76,7 +56,8 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
   if (revision.ok) buildArgs['REVISION'] = revision.stdout.trim();
   const tag = input.tag ?? APP_IMAGE_TAG;
   const recordDir = input.recordDir ?? DEFAULT_RECORD_DIR;
-  const prepared = existsSync(join(root, PREPARE_SCRIPT));
+  // The real workspace's app is deployed into a context of its own; a workspace without it (a test's) is the context itself.
+  const prepared = existsSync(join(root, 'packages', 'app', 'package.json'));
   // pnpm deploy writes timestamps and unordered keys, so a prepared context is hashed by what it is made from.
   const inputsHash = prepared
     ? hashBuildInputs({ dockerfile, buildArgs, extra: { ...extra, sources: hashSourceTree(root, APP_SOURCES, ['node_modules', 'dist', 'coverage']) } })
@@ -88,7 +69,7 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
       return { engine: input.engine, tag, ...current, cached: true, inputsHash, durationMs: 0 };
     }
   }
-  const context = prepared ? await prepareAppContext(root, input.cacheDir ?? DEFAULT_CACHE_DIR, progress) : root;
+  const context = prepared ? await prepareAppImageContext({ workspaceRoot: root, outDir: join(input.cacheDir ?? DEFAULT_CACHE_DIR, 'app-context'), progress }) : root;
   return buildImage({
     engine: input.engine,
     tag,
