@@ -2,14 +2,15 @@ import { runMain, UsageError, type CliSpec } from '@qraft/cli';
 import { loadStack } from '@qraft/config';
 import { runChecks } from '@qraft/health';
 import { composeQuiet, composeStream, createProgress, downStack, formatStackTable, openStack, readinessChecks, restartStack, stackRows, upStack, type StackRow } from '@qraft/stack';
-import { buildOfflineImages } from '../images/offline-image-set';
 import { ensureEngine } from '../stack/bootstrap-engine';
+import { prepareImagesFor } from '../stack/prepare-images';
 import { normalizeOptions, STACK_FLAGS, STACK_FLAGS_HELP } from '../stack/stack-options';
 
 const HELP = `Usage: tsx --conditions=@qraft/source infra/src/cli/stack.ts <up|down|restart|ps|logs> [options]
 (or: pnpm nx run infra:<command> -- [options])
 
-  up              check ports and images, prepare data/, logs/ and secrets/, start the stack and wait
+  up              start an engine on a fresh root Debian/Ubuntu host, build the images that are not current
+                  (offline set, app), check ports, prepare data/, logs/ and secrets/, start the stack and wait
                   until every service answers its own probe; ends with a table of services and URLs
   down            stop and remove the stack's containers (data/ and logs/ stay)
   restart         restart every container, then wait until healthy again (as up does)
@@ -52,9 +53,8 @@ export const stackCli: CliSpec<typeof STACK_FLAGS> = {
     const table = (ok: boolean, rows: StackRow[]) => io.out(json ? JSON.stringify({ ok, services: rows }, null, 2) : `\n${formatStackTable(rows)}`);
     switch (command) {
       case 'up': {
-        // The offline image set is cheap to check when current (each image's record against the engine), so `up` is one command.
-        const prepareImages = handle.model.imageSet === 'offline' ? (engine: 'docker' | 'podman', p: typeof progress) => buildOfflineImages({ engine, progress: p }).then(() => undefined) : undefined;
-        const { handle: up, report } = await upStack(handle, { timeoutMs: options.timeoutMs, ...(prepareImages ? { prepareImages } : {}) }, progress);
+        const prepareImages = prepareImagesFor(handle.model.imageSet, process.env);
+        const { handle: up, report } = await upStack(handle, { timeoutMs: options.timeoutMs, prepareImages }, progress);
         table(true, stackRows(up.model, report));
         return 0;
       }

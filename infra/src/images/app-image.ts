@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { loadStack } from '@qraft/config';
 import { type Progress, runCommand, silentProgress } from '@qraft/stack';
 import { prepareAppImageContext } from './app-image-context';
 import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
@@ -29,6 +30,11 @@ export interface AppImageInput {
   /** Where the app image's record lives; defaults to infra/.image. */
   readonly recordDir?: string;
   readonly cacheDir?: string;
+}
+
+/** The registry set's Node base for the app: the model's, fully qualified (podman has no short names), mirror applied. */
+export function upstreamNodeImageOf(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return loadStack({ imageSet: 'registry', env }).services.app.build?.baseImage.reference;
 }
 
 /** qraft/app:dev from packages/app/Dockerfile, through buildImage. */
