@@ -1,5 +1,5 @@
 export { composeArgv, composeQuiet, composeStream, type ComposeTarget } from './compose';
-export { composeUpCalls, dependencyLayers, type StartOrder } from './compose-up-calls';
+export { composeUpCalls, dependencyLayers, type ComposeUpCall, type StartOrder } from './compose-up-calls';
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { probeContainer, type ContainerProbeOptions } from './container-probe';
 export { downStack } from './down';

@@ -1,8 +1,11 @@
 import type Dockerode from 'dockerode';
 import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
-import { composeStream } from './compose';
-import { composeUpCalls, type StartOrder } from './compose-up-calls';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeStream, type ComposeTarget } from './compose';
+import { composeUpCalls, type ComposeUpCall, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import type { StackHandle } from './open-stack';
@@ -47,6 +50,19 @@ async function missingImages(handle: StackHandle): Promise<string[]> {
   return missing;
 }
 
+/** Runs `fn` with the override laid over the target's files, written to a temporary directory removed afterwards. */
+async function withOverride<T>(target: ComposeTarget, override: ComposeUpCall['override'], fn: (target: ComposeTarget) => Promise<T>): Promise<T> {
+  if (!override) return fn(target);
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-up-'));
+  try {
+    const file = join(dir, override.name);
+    writeFileSync(file, override.content);
+    return await fn({ ...target, overrides: [...(target.overrides ?? []), file] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Prepares the host (ports, directories, secrets), starts the stack, and returns once every service
  * answers its own probe. On timeout it names each service still failing with its last log lines.
@@ -69,9 +85,11 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
 
   const startedAt = new Date();
   const compose = target.runtime.compose.command.join(' ');
-  for (const args of composeUpCalls(model, target.runtime.compose.name, options.startOrder)) {
-    const done = progress.step(`${compose} ${args.join(' ')}`);
-    const result = await handle.runtime.engine.whileStarting(model, () => composeStream(target, args, (line) => progress.line(`  ${line}`)));
+  for (const call of composeUpCalls(model, target.runtime.compose, options.startOrder)) {
+    const done = progress.step(`${compose} ${call.override ? `-f ${call.override.name} ` : ''}${call.args.join(' ')}`);
+    const result = await withOverride(target, call.override, (t) =>
+      handle.runtime.engine.whileStarting(model, () => composeStream(t, call.args, (line) => progress.line(`  ${line}`))),
+    );
     if (!result.ok) {
       done('failed');
       throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
