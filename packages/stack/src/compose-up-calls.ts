@@ -7,8 +7,8 @@ export interface ComposeUpCall {
   readonly override?: { readonly name: string; readonly content: string };
 }
 
-/** `layers` (what `up` does) or `depends_on`: the plain `up -d`, as a user's own `docker compose up` runs (the benchmark's baseline). */
-export type StartOrder = 'layers' | 'depends_on';
+/** `gate` (what `up` does: compose never waits, the readiness gate decides) or `depends_on`: the plain `up -d`, as a user's own `docker compose up` runs (the benchmark's baseline). */
+export type StartOrder = 'gate' | 'depends_on';
 
 /**
  * The compose calls `up` makes, in order. Compose holds a service on `depends_on: service_healthy` until the
@@ -23,7 +23,7 @@ export type StartOrder = 'layers' | 'depends_on';
  * - podman-compose: one plain `up -d` — 1.0.3 ignores the conditions, and every extra call costs a Python
  *   start-up and a read of the whole file.
  */
-export function composeUpCalls(model: StackModel, tool: Pick<ComposeTool, 'name' | 'version'>, order: StartOrder = 'layers'): ComposeUpCall[] {
+export function composeUpCalls(model: StackModel, tool: Pick<ComposeTool, 'name' | 'version'>, order: StartOrder = 'gate'): ComposeUpCall[] {
   if (tool.name === 'podman-compose' || order === 'depends_on') return [{ args: ['up', '-d'] }];
   const dependants = Object.values(model.services).filter((s) => s.available && s.dependsOn.length > 0);
   if (dependants.length === 0) return [{ args: ['up', '-d'] }];

@@ -13,7 +13,7 @@ export { assertPortsFree, prepareDirectories } from './prepare-host';
 export { createProgress, silentProgress, type Progress } from './progress';
 export { main as qraftHealth, stackCommands } from './qraft-health';
 export { readinessChecks } from './readiness-checks';
-export { restartStack } from './restart';
+export { restartStack, type RestartOptions } from './restart';
 export { runCommand, type CommandResult } from './run-command';
 export { detectRuntime, engineOfChoice, parseEngineChoice, probeComposeTool, type ComposeTool, type ComposeToolName, type Runtime } from './runtime';
 export { formatStackTable, stackRows, type StackRow } from './stack-table';
