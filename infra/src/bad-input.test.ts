@@ -26,12 +26,10 @@ const STACK = 'infra/src/cli/stack.ts';
 const DOCTOR = 'infra/src/cli/doctor.ts';
 const IMAGE = 'infra/src/cli/image.ts';
 const OFFLINE = 'infra/src/cli/offline-images.ts';
+const APP_CONTEXT = 'infra/src/cli/app-context.ts';
 
-/**
- * The CLIs on @qraft/cli's exit codes: 2 for bad input, 1 for a run that failed. The stack CLI still exits 1 for
- * everything until it moves onto the helper (issue 11, part A); for it only "non-zero" is asserted.
- */
-const ON_THE_HELPER = new Set([CONFIG, HEALTH, APP, DOCTOR, IMAGE, OFFLINE]);
+/** The CLIs on @qraft/cli's exit codes: 2 for bad input, 1 for a run that failed. */
+const ON_THE_HELPER = new Set([CONFIG, HEALTH, APP, STACK, DOCTOR, IMAGE, OFFLINE, APP_CONTEXT]);
 
 /** [cli, args, env, the one message it must print]; `--out <tmp>` is added to qraft-config. */
 const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
@@ -49,14 +47,17 @@ const CASES: Array<[string, string[], Record<string, string>, RegExp]> = [
   [STACK, ['up'], { QRAFT_APP_HTTP_PORT: '9090' }, /^stack: QRAFT_APP_HTTP_PORT: port 9090 is already used by prometheus.http — choose another port$/],
   [STACK, ['up'], { QRAFT_CLICKHOUSE_MEMORY: 'lots' }, /^stack: QRAFT_CLICKHOUSE_MEMORY: memory "lots" is not a size/],
   [STACK, ['up', '--engine', 'lxc'], {}, /^stack: engine "lxc" is not known — use docker, podman/],
-  // An unknown command is only noticed after the engine is found (stack.ts opens the stack first), so this one sees the engines.
-  [STACK, ['frobnicate'], { PATH: process.env['PATH'] ?? '' }, /^stack: unknown command "frobnicate" — use up, down/],
+  [STACK, ['frobnicate'], {}, /^stack: unknown command "frobnicate" — use up, down/],
+  [STACK, [], {}, /^stack: no command — use up, down, restart, ps or logs$/],
+  [STACK, ['ps', '--engine', 'lxc'], {}, /^stack: engine "lxc" is not known — use docker, podman/],
+  [STACK, ['down'], { QRAFT_ENGINE: 'lxc' }, /^stack: engine "lxc" is not known — use docker, podman/],
   [DOCTOR, [], { QRAFT_CLICKHOUSE_HTTP_PORT: 'abc' }, /^doctor: QRAFT_CLICKHOUSE_HTTP_PORT: "abc" is not a port/],
   [DOCTOR, ['--colour'], {}, /^doctor: Unknown option '--colour'/],
   [IMAGE, ['--engine', 'lxc'], {}, /^image: engine "lxc" is not known/],
   [IMAGE, ['--node-base', 'alpine'], {}, /^image: --node-base "alpine" is not known — use offline or upstream$/],
   [IMAGE, ['--colour'], {}, /^image: Unknown option '--colour'/],
   [OFFLINE, ['--only', 'redis'], {}, /^offline-images: offline image "redis" is not known — use base, nats, clickhouse, prometheus, node, exporter$/],
+  [APP_CONTEXT, [], {}, /^app-context: --out DIR is required — the directory to write the app image context into$/],
   [HEALTH, ['nats', 'nats://127.0.0.1:4222', '--timeout', 'soon'], {}, /^qraft-health: --timeout "soon" is not a duration/],
   [HEALTH, ['frob'], {}, /^qraft-health: unknown check "frob" — one of: http, tcp, nats/],
   [HEALTH, ['http', 'http://127.0.0.1:1', '--wait', '60'], {}, /^qraft-health: --wait "60" has no unit — write 60s for seconds or 60ms for milliseconds$/],
@@ -110,6 +111,13 @@ describe('invalid configuration, environment and options: one clear message, a n
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage:/m);
     expect(r.stdout).toMatch(/Exit codes: 0 .* 1 .* 2 bad input/);
+  });
+
+  it('tells a failed run (exit 1) from bad input: stack down with no container engine on PATH', () => {
+    const r = run(STACK, ['down', '--engine', 'docker']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^stack: no usable container engine: docker-compose-v2 is not installed/m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('tells a failed run (exit 1) from bad input: image with no container engine on PATH', () => {

@@ -1,16 +1,13 @@
 import { runMain, UsageError, type CliSpec } from '@qraft/cli';
-import { loadStack } from '@qraft/config';
-import { APP_IMAGE_TAG, buildAppImage } from '../images/app-image';
-import { resolve } from 'node:path';
-import { ensureEngine } from '../stack/bootstrap-engine';
-import { createProgress } from '../images/progress';
+import { APP_IMAGE_TAG, buildAppImage, upstreamNodeImageOf } from '../images/app-image';
+import { createProgress } from '@qraft/stack';
 import { checkEngineOption, engineOption } from './engine-option';
 import { formatBuiltImages } from './format-built-images';
 
 const HELP = `Usage: nx run infra:image [-- --engine docker|podman] [--node-base offline|upstream] [--tag ${APP_IMAGE_TAG}] [--force] [--json]
 
-Builds the app image (default ${APP_IMAGE_TAG}) from packages/app/Dockerfile; its context is written by
-packages/app/scripts/prepare-image-context.ts into infra/.cache/app-context (the workspace root when absent).
+Builds the app image (default ${APP_IMAGE_TAG}) from packages/app/Dockerfile; its context (nx build of the app,
+then pnpm deploy --prod) is written into infra/.cache/app-context.
 Skipped when the recorded build (infra/.image) is still in the engine with the same inputs (context files
 after .dockerignore, Dockerfile, build args, base image id); rebuilt when the image was removed.
   --engine     docker or podman (default: QRAFT_ENGINE, else docker when it answers, else podman)
@@ -40,12 +37,10 @@ export const imageCli: CliSpec<typeof OPTIONS> = {
     const nodeBase = values['node-base'] ?? (images === 'registry' ? 'upstream' : 'offline');
     if (nodeBase !== 'offline' && nodeBase !== 'upstream') throw new UsageError(`--node-base "${nodeBase}" is not known — use offline or upstream`);
     checkEngineOption(values.engine);
-    // `infra:up` builds the app image first: the engine bootstrap of a fresh host happens here, before it.
-    await ensureEngine(resolve(__dirname, '../../..'), values.engine, (line) => io.err(line));
+    // An image build starts no engine: `infra:up` bootstraps one on a fresh host (and builds this image itself).
     const engine = await engineOption(values.engine);
     // The registry set builds FROM the model's Node image: fully qualified (podman has no short names), mirror applied.
-    const upstreamNodeImage =
-      nodeBase === 'upstream' ? loadStack({ imageSet: 'registry', env: process.env }).services.app.build?.baseImage.reference : undefined;
+    const upstreamNodeImage = nodeBase === 'upstream' ? upstreamNodeImageOf(process.env) : undefined;
     const result = await buildAppImage({ engine, nodeBase, ...(upstreamNodeImage ? { upstreamNodeImage } : {}), force: values.force ?? false, progress: createProgress(), ...(values.tag ? { tag: values.tag } : {}) });
     io.out(json ? JSON.stringify(result, null, 2) : formatBuiltImages([result]));
     return 0;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTable, parseDuration, runMain, UsageError, type CliSpec } from '@qraft/cli';
-import { createProgress } from '../images/progress';
+import { createProgress } from '@qraft/stack';
 import { podmanCommand } from '../kube/podman-command';
 import { runKubeTest, type KubeTestResult } from '../kube/run-kube-test';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createProgress } from '../images/progress';
+import { createProgress } from '@qraft/stack';
 import { formatLegLine, sumTotals, type LegResult } from '../matrix/leg-result';
 import { MATRIX_LEGS, parseLegs } from '../matrix/matrix-leg';
 import { runLeg, type MatrixSuite } from '../matrix/run-leg';

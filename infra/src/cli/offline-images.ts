@@ -1,6 +1,6 @@
 import { formatTable, runMain, type CliSpec } from '@qraft/cli';
 import { buildOfflineImages, OFFLINE_IMAGES, parseOfflineImageNames } from '../images/offline-image-set';
-import { createProgress } from '../images/progress';
+import { createProgress } from '@qraft/stack';
 import { pruneSupersededImages } from '../images/prune-images';
 import { engineOption } from './engine-option';
 import { formatBuiltImages } from './format-built-images';

@@ -1,20 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { runCommand } from '@qraft/stack';
+import { loadStack } from '@qraft/config';
+import { type Progress, runCommand, silentProgress } from '@qraft/stack';
+import { prepareAppImageContext } from './app-image-context';
 import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
 import { DEFAULT_CACHE_DIR } from './cache-dir';
 import type { EngineName } from './container-engine';
 import { hashBuildInputs, hashSourceTree } from './inputs-hash';
 import { DEFAULT_RECORD_DIR } from './image-record';
 import { buildOfflineImages, OFFLINE_IMAGES } from './offline-image-set';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
 
 export const APP_IMAGE_TAG = 'qraft/app:dev';
 /** The build argument that names the app's Node base image (the app's Dockerfile declares it). */
 export const NODE_IMAGE_ARG = 'NODE_IMAGE';
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');
-const PREPARE_SCRIPT = 'packages/app/scripts/prepare-image-context.ts';
 /** What the prepared context is made from: workspace packages (sources) and the install's inputs. */
 const APP_SOURCES = ['packages', 'package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json'];
 
@@ -33,24 +32,9 @@ export interface AppImageInput {
   readonly cacheDir?: string;
 }
 
-/**
- * The app's build context: the app owns how it is made. When packages/app/scripts/prepare-image-context.ts
- * exists it writes a registry-free context (built app + production node_modules, as `pnpm deploy --prod`)
- * into infra/.cache/app-context; otherwise the workspace root is the context.
- */
-async function prepareAppContext(root: string, cacheDir: string, progress: Progress): Promise<string> {
-  const out = join(cacheDir, 'app-context');
-  const done = progress.step('app: prepare image context');
-  const result = await streamCommand('pnpm', ['--filter', '@qraft/app', 'exec', 'tsx', 'scripts/prepare-image-context.ts', out], {
-    cwd: root,
-    timeoutMs: 15 * 60_000,
-  });
-  if (!result.ok) {
-    done('failed');
-    throw new Error(`packages/app/scripts/prepare-image-context.ts failed (${result.error || `exit ${result.exitCode}`}):\n${result.tail.join('\n')}`);
-  }
-  done();
-  return out;
+/** The registry set's Node base for the app: the model's, fully qualified (podman has no short names), mirror applied. */
+export function upstreamNodeImageOf(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  return loadStack({ imageSet: 'registry', env }).services.app.build?.baseImage.reference;
 }
 
 /** qraft/app:dev from packages/app/Dockerfile, through buildImage. */
@@ -78,7 +62,8 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
   if (revision.ok) buildArgs['REVISION'] = revision.stdout.trim();
   const tag = input.tag ?? APP_IMAGE_TAG;
   const recordDir = input.recordDir ?? DEFAULT_RECORD_DIR;
-  const prepared = existsSync(join(root, PREPARE_SCRIPT));
+  // The real workspace's app is deployed into a context of its own; a workspace without it (a test's) is the context itself.
+  const prepared = existsSync(join(root, 'packages', 'app', 'package.json'));
   // pnpm deploy writes timestamps and unordered keys, so a prepared context is hashed by what it is made from.
   const inputsHash = prepared
     ? hashBuildInputs({ dockerfile, buildArgs, extra: { ...extra, sources: hashSourceTree(root, APP_SOURCES, ['node_modules', 'dist', 'coverage']) } })
@@ -90,7 +75,7 @@ export async function buildAppImage(input: AppImageInput): Promise<BuiltImage> {
       return { engine: input.engine, tag, ...current, cached: true, inputsHash, durationMs: 0 };
     }
   }
-  const context = prepared ? await prepareAppContext(root, input.cacheDir ?? DEFAULT_CACHE_DIR, progress) : root;
+  const context = prepared ? await prepareAppImageContext({ workspaceRoot: root, outDir: join(input.cacheDir ?? DEFAULT_CACHE_DIR, 'app-context'), progress }) : root;
   return buildImage({
     engine: input.engine,
     tag,

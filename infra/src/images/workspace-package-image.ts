@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { buildImage, findCurrentImage, type BuiltImage } from './build-image';
 import type { EngineName } from './container-engine';
 import { hashBuildInputs, hashSourceTree } from './inputs-hash';
-import type { Progress } from './progress';
+import type { Progress } from '@qraft/stack';
 import { streamCommand } from '@qraft/stack';
 
 const WORKSPACE_ROOT = resolve(__dirname, '../../..');

@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { ensureSecrets, KUBE_DIR, KUBE_PODMAN_OVERLAY_DIR, KUBE_SECRETS_ROOT, loadStack } from '@qraft/config';
 import { pollUntil } from '@qraft/retry';
 import { runCommand } from '@qraft/stack';
-import type { Progress } from '../images/progress';
+import type { Progress } from '@qraft/stack';
 import { appOverExec } from './app-over-exec';
 import { kubePlayDocuments, type KubeObject, type KubePlayOptions, type KubePlayPlan } from './kube-play-documents';
 import type { Podman } from './podman-command';

@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '@qraft/stack';
-import type { Progress } from '../images/progress';
-import { streamCommand } from '@qraft/stack';
+import { runCommand, streamCommand } from '@qraft/stack';
+import type { Progress } from '@qraft/stack';
 import { describeEngine, type CommandRunner } from './engine-description';
 import { NO_REPORT, noReportJUnit, totalsFromVerifyJson, type LegResult } from './leg-result';
 import type { MatrixLeg } from './matrix-leg';

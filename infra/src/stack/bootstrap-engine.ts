@@ -39,7 +39,7 @@ export function planEngineBootstrap(host: EngineHost, engine: EngineName): Boots
 }
 
 /**
- * Before `up` and the app image build: on a fresh root Debian/Ubuntu host with no engine, install and start
+ * Before `up` (which then builds its images): on a fresh root Debian/Ubuntu host with no engine, install and start
  * one (saying so in one line); elsewhere stop with the exact command. `choice` is --engine / QRAFT_ENGINE.
  */
 export async function ensureEngine(workspaceRoot: string, choice: string | undefined, say: (line: string) => void): Promise<void> {

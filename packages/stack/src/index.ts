@@ -1,4 +1,5 @@
 export { composeArgv, composeQuiet, composeStream, type ComposeTarget } from './compose';
+export { composeUpCalls, dependencyLayers, type ComposeUpCall, type StartOrder } from './compose-up-calls';
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { probeContainer, type ContainerProbeOptions } from './container-probe';
 export { downStack } from './down';
@@ -12,7 +13,7 @@ export { assertPortsFree, prepareDirectories } from './prepare-host';
 export { createProgress, silentProgress, type Progress } from './progress';
 export { main as qraftHealth, stackCommands } from './qraft-health';
 export { readinessChecks } from './readiness-checks';
-export { restartStack } from './restart';
+export { restartStack, type RestartOptions } from './restart';
 export { runCommand, type CommandResult } from './run-command';
 export { detectRuntime, engineOfChoice, parseEngineChoice, probeComposeTool, type ComposeTool, type ComposeToolName, type Runtime } from './runtime';
 export { formatStackTable, stackRows, type StackRow } from './stack-table';

@@ -1,3 +1,4 @@
+import { formatTable } from '@qraft/cli';
 import { endpoints, type StackModel } from '@qraft/config';
 import type { HealthReport } from '@qraft/health';
 
@@ -35,11 +36,10 @@ export function stackRows(model: StackModel, report: HealthReport | undefined): 
   });
 }
 
+/** The table `up`, `restart` and `ps` end with: one row per service, the detail cut at 100 characters. */
 export function formatStackTable(rows: readonly StackRow[]): string {
-  const header: StackRow = { service: 'SERVICE', container: 'CONTAINER', state: 'STATE', url: 'URL', detail: 'DETAIL' };
-  const all = [header, ...rows];
-  const w = (k: keyof StackRow) => Math.max(...all.map((r) => r[k].length));
-  return all
-    .map((r) => [r.service.padEnd(w('service')), r.container.padEnd(w('container')), r.state.padEnd(w('state')), r.url.padEnd(w('url')), r.detail.slice(0, 100)].join('  '))
-    .join('\n');
+  return formatTable(
+    rows.map((r) => [r.service, r.container, r.state, r.url, r.detail.slice(0, 100)]),
+    { head: ['SERVICE', 'CONTAINER', 'STATE', 'URL', 'DETAIL'] },
+  );
 }

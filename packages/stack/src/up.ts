@@ -1,7 +1,11 @@
 import type Dockerode from 'dockerode';
 import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
-import { composeStream } from './compose';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeStream, type ComposeTarget } from './compose';
+import { composeUpCalls, type ComposeUpCall, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import type { StackHandle } from './open-stack';
@@ -14,6 +18,8 @@ export interface UpOptions {
   readonly timeoutMs: number;
   /** Builds or refreshes images before the start (infra's offline image set); absent: images must exist. */
   readonly prepareImages?: (engine: EngineName, progress: Progress) => Promise<void>;
+  /** `gate` (default): compose never waits on the engine's healthchecks, the readiness gate decides. See composeUpCalls. */
+  readonly startOrder?: StartOrder;
 }
 
 export interface UpResult {
@@ -44,6 +50,19 @@ async function missingImages(handle: StackHandle): Promise<string[]> {
   return missing;
 }
 
+/** Runs `fn` with the override laid over the target's files, written to a temporary directory removed afterwards. */
+async function withOverride<T>(target: ComposeTarget, override: ComposeUpCall['override'], fn: (target: ComposeTarget) => Promise<T>): Promise<T> {
+  if (!override) return fn(target);
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-up-'));
+  try {
+    const file = join(dir, override.name);
+    writeFileSync(file, override.content);
+    return await fn({ ...target, overrides: [...(target.overrides ?? []), file] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Prepares the host (ports, directories, secrets), starts the stack, and returns once every service
  * answers its own probe. On timeout it names each service still failing with its last log lines.
@@ -65,25 +84,50 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   const refreshed: StackHandle = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
 
   const startedAt = new Date();
-  const done = progress.step(`${target.runtime.compose.command.join(' ')} up -d`);
-  const result = await handle.runtime.engine.whileStarting(model, () => composeStream(target, ['up', '-d'], (line) => progress.line(`  ${line}`)));
-  if (!result.ok) {
-    done('failed');
-    throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
+  // The gate polls while compose still creates and starts containers: a service ready before compose returns
+  // (the app boots while compose finishes the rest) costs no extra wait. An outcome reached before compose ended
+  // (a pass of containers compose then re-created, a timeout during a long pull) is not trusted: the gate runs
+  // once more afterwards, which takes one round of probes when everything is up.
+  const gate = new AbortController();
+  let composeDone = false;
+  const early = waitReady(refreshed, options.timeoutMs, progress, gate.signal).then(
+    (report) => (composeDone ? report : undefined),
+    (error: unknown) => {
+      if (composeDone) throw error;
+      return undefined;
+    },
+  );
+  const compose = target.runtime.compose.command.join(' ');
+  try {
+    for (const call of composeUpCalls(model, target.runtime.compose, options.startOrder)) {
+      const done = progress.step(`${compose} ${call.override ? `-f ${call.override.name} ` : ''}${call.args.join(' ')}`);
+      const result = await withOverride(target, call.override, (t) =>
+        handle.runtime.engine.whileStarting(model, () => composeStream(t, call.args, (line) => progress.line(`  ${line}`))),
+      );
+      if (!result.ok) {
+        done('failed');
+        throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
+      }
+      done();
+    }
+    composeDone = true;
+    for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
+  } catch (error) {
+    gate.abort(error);
+    throw error;
   }
-  done();
-  for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
-  const report = await waitReady(refreshed, options.timeoutMs, progress);
+  const report = (await early) ?? (await waitReady(refreshed, options.timeoutMs, progress));
   return { handle: refreshed, report, startedAt };
 }
 
 /** Waits until every service passes the readiness gate; on timeout names each failing one with its last log lines. */
-export async function waitReady(handle: StackHandle, timeoutMs: number, progress: Progress): Promise<HealthReport> {
+export async function waitReady(handle: StackHandle, timeoutMs: number, progress: Progress, signal?: AbortSignal): Promise<HealthReport> {
   const waited = progress.step('waiting until every service answers its own probe');
   const seen = new Map<string, string>();
   try {
     const report = await waitUntilHealthy(readinessChecks(handle.model, handle.docker, handle.credentials), {
       timeoutMs,
+      ...(signal ? { signal } : {}),
       onProgress: (name, r) => {
         if (seen.get(name) === r.state) return;
         seen.set(name, r.state);
@@ -93,8 +137,8 @@ export async function waitReady(handle: StackHandle, timeoutMs: number, progress
     waited('all healthy');
     return report;
   } catch (error) {
-    waited('timed out');
-    if (!(error instanceof HealthTimeoutError)) throw error;
+    waited(signal?.aborted ? 'stopped' : 'timed out');
+    if (!(error instanceof HealthTimeoutError) || signal?.aborted) throw error;
     const logs: string[] = [];
     for (const name of error.failing) {
       const service = handle.model.services[name as keyof typeof handle.model.services];

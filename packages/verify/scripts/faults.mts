@@ -54,6 +54,7 @@ export async function main(): Promise<number> {
   };
   const stackContext: StackContext = contextFromStack(handle, {
     restartAll: async () => void (await restartStack(handle, options, progress)),
+    restart: async (services) => void (await restartStack(handle, { timeoutMs: options.timeoutMs, services }, progress)),
     recreate: async () => {
       await downStack(handle, progress);
       await upStack(handle, options, progress);

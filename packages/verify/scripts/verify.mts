@@ -37,6 +37,10 @@ export async function main(): Promise<number> {
       await restartStack(handle, options, progress);
       context.startedAt = new Date();
     },
+    restart: async (services) => {
+      await restartStack(handle, { timeoutMs: options.timeoutMs, services }, progress);
+      context.startedAt = new Date();
+    },
     recreate: async () => {
       await downStack(handle, progress);
       await upStack(handle, options, progress);

@@ -53,9 +53,14 @@ async function missingMarkers(context: StackContext, markers: Markers): Promise<
   return missing;
 }
 
+/** The compose services that store the written markers. */
+function holders(markers: Markers): string[] {
+  return [...(markers.jetstream ? ['nats'] : []), ...(markers.event ? ['clickhouse'] : []), ...(markers.prometheus ? ['prometheus'] : [])];
+}
+
 /**
- * Writes marker data to ClickHouse (through the app), JetStream and Prometheus, restarts every container,
- * then downs and ups the stack, and checks after each that every marker is still there, exactly once.
+ * Writes marker data to ClickHouse (through the app), JetStream and Prometheus, restarts the services holding
+ * them (NATS, ClickHouse, Prometheus), then downs and ups the whole stack, and checks after each that every marker is still there, exactly once.
  */
 export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
   const markers: Markers = {};
@@ -110,7 +115,8 @@ export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
         return `markers: ${done}${skipped.length ? `; not covered: ${skipped.join('; ')}` : ''}`;
       },
     },
-    survives('every marker survives a restart of every container', (context) => context.control.restartAll()),
+    // The services that hold a marker are the ones whose data must survive; the app stays up and reconnects to them.
+    survives('every marker survives a restart of the services that hold them', (context) => context.control.restart(holders(markers))),
     survives('every marker survives down and up (data kept)', (context) => context.control.recreate()),
   ];
 }

@@ -17,6 +17,8 @@ export interface StackService {
 /** What infra can do to the stack; persistence checks restart and re-create it. */
 export interface StackControl {
   readonly restartAll: () => Promise<void>;
+  /** Restarts these services only (compose service names), then waits until the whole stack is ready again. */
+  readonly restart: (services: readonly string[]) => Promise<void>;
   /** `down` keeping data, then `up` and wait until healthy again. */
   readonly recreate: () => Promise<void>;
 }
