@@ -31,7 +31,7 @@ describeServers('envelopes decoded on worker threads (QRAFT_DECODE_WORKERS)', ()
       expect((await all.json<{ n: string; u: string }>())[0]).toEqual({ n: '1992', u: '1992' });
       const jsm = await jetstreamManager(nc);
       expect((await jsm.streams.info('QRAFT_DEADLETTER')).state.messages).toBe(8);
-      const first = await jsm.streams.getMessage('QRAFT_DEADLETTER', { seq: 1 });
+      const first = (await jsm.streams.getMessage('QRAFT_DEADLETTER', { seq: 1 }))!;
       expect(first.header.get('Qraft-Envelope-Index')).toBe('7');
       expect(JSON.parse(first.string())).toMatchObject({ id: expect.stringMatching(/^w\d-\d+-7$/), source: '' });
     },
