@@ -69,7 +69,6 @@ export class EnvelopeDecoder {
     // A message's bytes are a view into the client's read buffer: copy them alone, then hand the copy over.
     const copy = new Uint8Array(data);
     return new Promise<EnvelopeRows>((resolve, reject) => {
-      // Referenced while it owes an answer (so the process waits for it), not while idle.
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(id, { resolve, reject });
       const request: DecodeRequest = { id, data: copy, ingestedAt };
@@ -98,7 +97,11 @@ export class EnvelopeDecoder {
       this.fail(slot, error);
     };
     slot.worker.on('message', (response: DecodeResponse) => {
-      if ('ready' in response) return loaded.resolve();
+      if ('ready' in response) {
+        // Referenced while it boots (ready() waits for it) and while it owes an answer; idle, it must not keep the process.
+        if (slot.pending.size === 0) slot.worker.unref();
+        return loaded.resolve();
+      }
       const waiting = slot.pending.get(response.id);
       if (!waiting) return;
       slot.pending.delete(response.id);
@@ -108,7 +111,6 @@ export class EnvelopeDecoder {
     });
     slot.worker.on('error', (error) => retire(error));
     slot.worker.on('exit', (code) => retire(new Error(`decode worker exited with code ${code}`)));
-    slot.worker.unref();
     this.slots[index] = slot;
     return slot;
   }
