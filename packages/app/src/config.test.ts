@@ -49,9 +49,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_EVENTS: '0' })).toThrow(/QRAFT_ENVELOPE_MAX_EVENTS/);
   });
 
-  it('reads the number of envelope decode workers, one by default, and refuses a negative one naming the variable', () => {
-    expect(loadConfig({}).decodeWorkers).toBe(1);
-    expect(loadConfig({ QRAFT_DECODE_WORKERS: '0' }).decodeWorkers).toBe(0);
+  it('reads the number of envelope decode workers, none by default, and refuses a negative one naming the variable', () => {
+    expect(loadConfig({}).decodeWorkers).toBe(0);
+    expect(loadConfig({ QRAFT_DECODE_WORKERS: '2' }).decodeWorkers).toBe(2);
     expect(() => loadConfig({ QRAFT_DECODE_WORKERS: '-1' })).toThrow(/QRAFT_DECODE_WORKERS="-1" must be an integer from 0 to 16/);
   });
 });
