@@ -44,6 +44,8 @@ export type ProducerPlace = 'worker' | 'inline';
 export interface BenchResult {
   readonly events: number;
   readonly batchSize: number;
+  /** The app's QRAFT_DECODE_WORKERS in this run. */
+  readonly decodeWorkers: number;
   /** Events per NATS message in `pipeline`, publish-only and ingest-only (1: one message per event). */
   readonly envelope: number;
   readonly publisher: PublisherKind;
@@ -217,8 +219,12 @@ async function producerThread(data: { url: string; rows: QraftEvent[]; kind: Pub
   parentPort!.postMessage({ state: 'connected' });
 }
 
-function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number, envelope: number): AppConfig {
+/** QRAFT_* settings for the app under test beyond the bench's own (e.g. QRAFT_DECODE_WORKERS from --decode-workers). */
+type AppEnv = Readonly<Record<string, string>>;
+
+function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: string, batchSize: number, envelope: number, appEnv: AppEnv): AppConfig {
   return loadConfig({
+    ...appEnv,
     QRAFT_NATS_URL: nats.url,
     QRAFT_CLICKHOUSE_URL: ch.url,
     QRAFT_CLICKHOUSE_USER: ch.user,
@@ -231,26 +237,42 @@ function appConfig(nats: NatsTestServer, ch: ClickHouseTestServer, database: str
   });
 }
 
-async function untilVisible(app: QraftApp, events: number): Promise<number> {
+/** How often the app's own stored-events counter is read while a figure runs (in-process: no query). */
+const COUNTER_POLL_MS = 5;
+
+/** qraft_events_ingested_total of this app: events inserted and acknowledged so far. */
+async function ingestedCount(app: QraftApp): Promise<number> {
+  return (await app.metrics.eventsIngested.get()).values[0]?.value ?? 0;
+}
+
+/**
+ * The end point of a figure: all N visible, deduplicated. The app's own counter of inserted-and-acked events is
+ * watched first (no ClickHouse query while the pipeline runs: a `count() … FINAL` every 25 ms cost the app and
+ * ClickHouse CPU on the same 2 cores); once it reaches N, `count() … FINAL` must say N — the end point is the moment
+ * it does, polled every 25 ms if it does not yet (a redelivered duplicate counts twice in the counter, once in FINAL).
+ */
+async function untilVisible(app: QraftApp, events: number, counterStart: number): Promise<number> {
+  while ((await ingestedCount(app)) - counterStart < events) await sleep(COUNTER_POLL_MS);
   let visible: number;
   while ((visible = await app.store.countEvents()) < events) await sleep(POLL_MS);
   return visible;
 }
 
 /** From the first publish until all N are visible, the app consuming while the producer publishes (fresh NATS). */
-async function endToEnd(ch: ClickHouseTestServer, rows: readonly QraftEvent[], database: string, batchSize: number, publisher: PublisherKind, producer: ProducerPlace, envelope: number): Promise<PipelineResult> {
+async function endToEnd(ch: ClickHouseTestServer, rows: readonly QraftEvent[], database: string, batchSize: number, publisher: PublisherKind, producer: ProducerPlace, envelope: number, appEnv: AppEnv): Promise<PipelineResult> {
   await using nats = await startNats();
-  const app = new QraftApp(appConfig(nats, ch, database, batchSize, envelope), silentLogger());
+  const app = new QraftApp(appConfig(nats, ch, database, batchSize, envelope, appEnv), silentLogger());
   await app.start();
   await app.whenStarted();
   const producing = await startProducer(nats.url, rows, publisher, producer, envelope);
   try {
     const cpu = cpuMeter();
     const batches0 = await batchStats(app);
+    const counter0 = await ingestedCount(app);
     const p0 = performance.now();
     const producerSeconds = await producing.run();
     const publishSeconds = (performance.now() - p0) / 1000;
-    const visible = await untilVisible(app, rows.length);
+    const visible = await untilVisible(app, rows.length, counter0);
     const seconds = (performance.now() - p0) / 1000;
     return {
       envelope,
@@ -329,9 +351,9 @@ const LATENCY_POLL_MS = 10;
  * each published on schedule (not waiting for the previous ack), while ClickHouse is polled every 10 ms for the ids
  * that became visible. Latency = first poll that saw the event − its publish.
  */
-async function lightRateLatency(ch: ClickHouseTestServer, database: string, batchSize: number, ratePerSecond: number, seconds: number): Promise<LatencyResult> {
+async function lightRateLatency(ch: ClickHouseTestServer, database: string, batchSize: number, ratePerSecond: number, seconds: number, appEnv: AppEnv): Promise<LatencyResult> {
   await using nats = await startNats();
-  const app = new QraftApp(appConfig(nats, ch, database, batchSize, 1_000), silentLogger());
+  const app = new QraftApp(appConfig(nats, ch, database, batchSize, 1_000, appEnv), silentLogger());
   await app.start();
   await app.whenStarted();
   const nc = await connect({ servers: nats.url });
@@ -389,8 +411,9 @@ export interface LatencyOptions {
   readonly ratePerSecond: number;
 }
 
-export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async', producer: ProducerPlace = 'worker', envelope = 1_000, latency: LatencyOptions = { seconds: 10, ratePerSecond: 200 }): Promise<BenchResult> {
+export async function runBench(events: number, batchSize: number, publisher: PublisherKind = 'async', producer: ProducerPlace = 'worker', envelope = 1_000, latency: LatencyOptions = { seconds: 10, ratePerSecond: 200 }, appEnv: AppEnv = {}): Promise<BenchResult> {
   const load0 = loadavg()[0]!;
+  const { decodeWorkers } = loadConfig(appEnv); // a bad setting fails here, before any server starts
   await using ch = await startClickHouse();
   const rows = makeBenchEvents(events);
 
@@ -401,15 +424,15 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
 
   // End-to-end: publish into JetStream while the app batches into ClickHouse; done when all are visible.
   // With envelopes, then one message per event (the figure before envelopes), each on a fresh NATS.
-  const pipeline = await endToEnd(ch, rows, 'bench_pipeline', batchSize, publisher, producer, envelope);
-  const pipelinePerEvent = envelope === 1 ? pipeline : await endToEnd(ch, rows, 'bench_pipeline_per_event', batchSize, publisher, producer, 1);
+  const pipeline = await endToEnd(ch, rows, 'bench_pipeline', batchSize, publisher, producer, envelope, appEnv);
+  const pipelinePerEvent = envelope === 1 ? pipeline : await endToEnd(ch, rows, 'bench_pipeline_per_event', batchSize, publisher, producer, 1, appEnv);
 
   // Publish-only, then ingest-only: the stream filled with the app stopped, then the app started on it.
   let publishOnly: BenchResult['publishOnly'];
   let ingestOnly: BenchResult['ingestOnly'];
   {
     await using nats = await startNats();
-    const config = appConfig(nats, ch, 'bench_ingest', batchSize, envelope);
+    const config = appConfig(nats, ch, 'bench_ingest', batchSize, envelope, appEnv);
     const setup = new QraftApp(config, silentLogger()); // creates the stream, consumer and tables
     await setup.start();
     await setup.whenStarted();
@@ -426,7 +449,7 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
       await app.whenStarted(); // connected and migrated; the consumer starts now
       const cpu = cpuMeter();
       const i0 = performance.now();
-      const visible = await untilVisible(app, events);
+      const visible = await untilVisible(app, events, 0);
       const seconds = (performance.now() - i0) / 1000;
       ingestOnly = { seconds: round(seconds), eventsPerSecond: Math.round(events / seconds), visible, cpu: cpu(0), batches: await batchStats(app) };
     } finally {
@@ -444,6 +467,7 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
   return {
     events,
     batchSize,
+    decodeWorkers,
     envelope,
     publisher,
     producer,
@@ -456,7 +480,7 @@ export async function runBench(events: number, batchSize: number, publisher: Pub
     ratio: round(pipeline.eventsPerSecond / directRate),
     perEventRatio: round(pipelinePerEvent.eventsPerSecond / directRate),
     ingestOnlyRatio: round(ingestOnly.eventsPerSecond / directRate),
-    latency: latency.seconds > 0 ? await lightRateLatency(ch, 'bench_latency', batchSize, latency.ratePerSecond, latency.seconds) : undefined,
+    latency: latency.seconds > 0 ? await lightRateLatency(ch, 'bench_latency', batchSize, latency.ratePerSecond, latency.seconds, appEnv) : undefined,
     loadAverage: [round(load0), round(loadavg()[0]!)],
   };
 }
@@ -478,11 +502,12 @@ if (!isMainThread && (workerData as { benchProducer?: unknown } | null)?.benchPr
   void producerThread((workerData as { benchProducer: { url: string; rows: QraftEvent[]; kind: PublisherKind; envelope: number } }).benchProducer);
 } else if (require.main === module) {
   const { values } = parseArgs({
-    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: String(loadConfig({}).batchMaxSize) }, envelope: { type: 'string', default: '1000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, 'latency-seconds': { type: 'string', default: '10' }, 'latency-rate': { type: 'string', default: '200' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: { events: { type: 'string', default: '100000' }, batch: { type: 'string', default: String(loadConfig({}).batchMaxSize) }, envelope: { type: 'string', default: '1000' }, publisher: { type: 'string', default: 'async' }, producer: { type: 'string', default: 'worker' }, 'latency-seconds': { type: 'string', default: '10' }, 'latency-rate': { type: 'string', default: '200' }, 'decode-workers': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
   });
   const usage =
     'usage: ingest-throughput.ts [--events N] [--batch N] [--envelope N (events per message, 1 = one message per event)] [--publisher async|js] [--producer worker|inline]\n' +
-    '                            [--latency-seconds S (light-rate latency figure; 0 skips it, default 10)] [--latency-rate N (events/s, default 200)] [--json]\n';
+    '                            [--latency-seconds S (light-rate latency figure; 0 skips it, default 10)] [--latency-rate N (events/s, default 200)]\n' +
+    "                            [--decode-workers N (the app's QRAFT_DECODE_WORKERS; default: the app's default)] [--json]\n";
   if (values.help) {
     process.stdout.write(usage);
     process.exit(0);
@@ -498,13 +523,14 @@ if (!isMainThread && (workerData as { benchProducer?: unknown } | null)?.benchPr
     process.stderr.write(usage);
     process.exit(2);
   }
-  runBench(events, batch, publisher, producer, envelope, { seconds: latencySeconds, ratePerSecond: latencyRate }).then(
+  const appEnv: Record<string, string> = values['decode-workers'] === undefined ? {} : { QRAFT_DECODE_WORKERS: values['decode-workers'] };
+  runBench(events, batch, publisher, producer, envelope, { seconds: latencySeconds, ratePerSecond: latencyRate }, appEnv).then(
     (r) => {
       if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else {
         const per = (n: number) => (n === 1 ? 'one message per event' : `envelopes of ${n} events`);
         process.stdout.write(
-          `events: ${r.events} (app batch ${r.batchSize}, publisher ${r.publisher}, producer ${r.producer === 'worker' ? 'in a worker thread' : "on the app's event loop"})\n` +
+          `events: ${r.events} (app batch ${r.batchSize}, decode workers ${r.decodeWorkers}, publisher ${r.publisher}, producer ${r.producer === 'worker' ? 'in a worker thread' : "on the app's event loop"})\n` +
             `end-to-end publish -> JetStream -> app -> ClickHouse, ${per(r.envelope)}: ${r.pipeline.eventsPerSecond} events/s (${r.pipeline.seconds} s, of which publishing ${r.pipeline.publishSeconds} s; ${r.pipeline.visible} visible, no duplicates)\n` +
             (r.envelope === 1
               ? ''

@@ -48,4 +48,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_BYTES: '4096', QRAFT_EVENT_MAX_BYTES: '8192' })).toThrow(/QRAFT_ENVELOPE_MAX_BYTES \(4096\) must not be below QRAFT_EVENT_MAX_BYTES/);
     expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_EVENTS: '0' })).toThrow(/QRAFT_ENVELOPE_MAX_EVENTS/);
   });
+
+  it('reads the number of envelope decode workers, none by default, and refuses a negative one naming the variable', () => {
+    expect(loadConfig({}).decodeWorkers).toBe(0);
+    expect(loadConfig({ QRAFT_DECODE_WORKERS: '2' }).decodeWorkers).toBe(2);
+    expect(() => loadConfig({ QRAFT_DECODE_WORKERS: '-1' })).toThrow(/QRAFT_DECODE_WORKERS="-1" must be an integer from 0 to 16/);
+  });
 });

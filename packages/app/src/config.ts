@@ -28,6 +28,11 @@ export interface AppConfig {
   /** Received NATS message bytes one batch may hold. */
   readonly batchMaxBytes: number;
   readonly batchMaxWaitMs: number;
+  /**
+   * Worker threads that decode envelopes beside the thread that keeps NATS, acks and inserts; 0 (the default): on
+   * that thread. Measured on 2 shared cores, a worker cost CPU and did not speed up end-to-end (docs/benchmarks.md).
+   */
+  readonly decodeWorkers: number;
   readonly queryMaxLimit: number;
   readonly queryMaxRangeMs: number;
   readonly logDir: string | undefined;
@@ -132,6 +137,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     batchBacklogMaxSize: int('QRAFT_BATCH_BACKLOG_MAX_SIZE', 100_000, 1, 1_000_000),
     batchMaxBytes: int('QRAFT_BATCH_MAX_BYTES', 33_554_432, 65_536, 1_073_741_824),
     batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),
+    decodeWorkers: int('QRAFT_DECODE_WORKERS', 0, 0, 16),
     queryMaxLimit: int('QRAFT_QUERY_MAX_LIMIT', 1_000, 1, 100_000),
     queryMaxRangeMs: int('QRAFT_QUERY_MAX_RANGE_MS', 31 * 86_400_000, 1_000, 3_650 * 86_400_000),
     logDir: env['QRAFT_LOG_DIR']?.trim() || undefined,

@@ -1,4 +1,6 @@
 export { AppConfigError, loadConfig, type AppConfig } from './config';
+export { EnvelopeDecoder, type EnvelopeDecoderOptions } from './envelope-decoder';
+export { envelopeRows, type EnvelopeRows } from './envelope-rows';
 export { decodeEnvelope, decodeEvent, ENVELOPE_SUBJECT_PREFIX, envelopeSubject, eventSubject, isEnvelopeSubject, validateEvent, type EnvelopeDecoding, type EnvelopeLimits, type EnvelopeReject, type QraftEvent, type RejectReason, type Validation } from './event';
 export { createClickHouseClient, EventStore, type EventPage, type EventQuery, type PageCursor, type Pattern, type PatternWithCount } from './event-store';
 export { HttpError } from './http-error';

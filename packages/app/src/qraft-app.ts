@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { createClickHouseClient, EventStore } from './event-store';
 import { buildHttpServer } from './http-server';
+import { EnvelopeDecoder } from './envelope-decoder';
 import { Ingestor } from './ingestor';
 import { AppMetrics } from './metrics';
 import { migrate, missingTables } from './migrations';
@@ -24,6 +25,7 @@ export class QraftApp {
   readonly http: FastifyInstance;
   private bus: NatsBus | undefined;
   private ingestor: Ingestor | undefined;
+  private decoder: EnvelopeDecoder | undefined;
   private natsConnected = false;
   private schemaReady = false;
   private natsStatus = 'connecting to NATS';
@@ -61,7 +63,9 @@ export class QraftApp {
   async start(): Promise<string> {
     const address = await this.http.listen({ host: this.config.httpHost, port: this.config.httpPort });
     this.logger.info({ address }, 'HTTP listening');
-    this.background = Promise.all([this.connectNats(), this.prepareClickHouse()]).then(
+    const c = this.config;
+    this.decoder = new EnvelopeDecoder({ workers: c.decodeWorkers, limits: { maxEvents: c.envelopeMaxEvents, maxBytes: c.envelopeMaxBytes, eventMaxBytes: c.eventMaxBytes } });
+    this.background = Promise.all([this.connectNats(), this.prepareClickHouse(), this.decoder.ready()]).then(
       () => {
         if (this.abort.signal.aborted) return;
         this.ingestor = new Ingestor({
@@ -77,6 +81,7 @@ export class QraftApp {
           envelopeMaxEvents: this.config.envelopeMaxEvents,
           envelopeMaxBytes: this.config.envelopeMaxBytes,
           ackWaitMs: this.config.ackWaitMs,
+          decoder: this.decoder!,
         });
         this.ingestor.start();
         this.logger.info('ingest running; app ready');
@@ -212,6 +217,7 @@ export class QraftApp {
     await this.http.close();
     // Let the ingestor finish the batch it holds before background retries are cancelled.
     await this.ingestor?.stop(timeoutMs);
+    await this.decoder?.close();
     this.abort.abort(new Error('app stopping'));
     await this.background;
     await this.bus?.drain();

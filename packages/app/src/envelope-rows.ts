@@ -1,0 +1,35 @@
+import { decodeEnvelope, type EnvelopeLimits, type EnvelopeReject, type RejectReason } from './event';
+import { eventRow } from './event-row';
+
+/** One envelope as the ingestor needs it: its valid events as encoded insert rows, its invalid ones to dead-letter. */
+export type EnvelopeRows =
+  /** The whole message is refused (dead-lettered as it is). */
+  | { readonly ok: false; readonly reason: RejectReason; readonly detail: string }
+  | {
+      readonly ok: true;
+      /** How many rows `rows` holds (the valid events). */
+      readonly count: number;
+      /** The valid events as TabSeparated rows (eventRow), UTF-8 encoded; empty when every event was refused. */
+      readonly rows: Uint8Array;
+      /** The newest valid event's timestamp (ISO text, which sorts as time); '' when there is none. */
+      readonly newest: string;
+      readonly rejected: readonly EnvelopeReject[];
+    };
+
+/**
+ * Decodes, validates and encodes one envelope as received from NATS: the whole of the ingestor's per-event work,
+ * in one pure function so it runs the same inline or in a decode worker (envelope-decoder.ts). `ingestedAt` is
+ * the `ingested_at` DateTime text for every row.
+ */
+export function envelopeRows(data: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRows {
+  const result = decodeEnvelope(data, limits);
+  if (!result.ok) return result;
+  let text = '';
+  let newest = '';
+  for (let i = 0; i < result.events.length; i++) {
+    const event = result.events[i]!;
+    text += eventRow(event, result.payloadJson[i]!, ingestedAt);
+    if (event.timestamp > newest) newest = event.timestamp;
+  }
+  return { ok: true, count: result.events.length, rows: Buffer.from(text), newest, rejected: result.rejected };
+}
