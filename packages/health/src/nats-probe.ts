@@ -6,6 +6,8 @@ export interface NatsProbeOptions extends ProbeOptions {
   readonly url: string;
   readonly user?: string;
   readonly password?: string;
+  /** The client's reply subjects start with this (a user whose permissions allow only its own inbox needs it). */
+  readonly inboxPrefix?: string;
   /** When set, the stream must exist, else the result is `degraded`. */
   readonly stream?: string;
 }
@@ -24,6 +26,7 @@ export function probeNats(options: NatsProbeOptions): Promise<ProbeResult> {
       servers: url.host,
       user: options.user,
       pass: options.password,
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
       timeout: timeoutMs,
       reconnect: false,
       maxReconnectAttempts: 0,
