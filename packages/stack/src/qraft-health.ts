@@ -48,8 +48,8 @@ export function stackCommands(workspaceRoot: string): StackCommands {
       const given = (x: { user?: string; password?: string }) => (x.user !== undefined && x.password !== undefined ? { user: x.user, password: x.password } : undefined);
       const clickhouse = given(c.credentials.clickhouse) ?? readOwn(model, workspaceRoot).clickhouse;
       const givenNats = given(c.credentials.nats);
-      // A NATS user from the environment uses the default inbox; the stack's monitor identity has its own.
-      const natsMonitor = givenNats ? { ...givenNats, inboxPrefix: '_INBOX' } : readOwn(model, workspaceRoot).natsMonitor;
+      // A NATS user from the environment uses QRAFT_NATS_INBOX_PREFIX or the default inbox; the stack's monitor has its own.
+      const natsMonitor = givenNats ? { ...givenNats, inboxPrefix: c.inboxPrefix ?? '_INBOX' } : readOwn(model, workspaceRoot).natsMonitor;
       const checks = readinessChecks(model, docker, { ...(clickhouse ? { clickhouse } : {}), ...(natsMonitor ? { natsMonitor } : {}) });
       if (checks.length === 0) throw new UsageError('the stack definition has no services to check');
       return checks;
