@@ -32,6 +32,32 @@ describe('loadConfig', () => {
     expect((error as AppConfigError).problems).toHaveLength(6);
   });
 
+  it('reads the NATS user and its password from a secret file without its trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qraft-config-'));
+    writeFileSync(join(dir, 'nats'), 'n4ts-secret\n');
+    expect(loadConfig({ QRAFT_NATS_USER: 'qraft_app', QRAFT_NATS_PASSWORD_FILE: join(dir, 'nats'), QRAFT_NATS_INBOX_PREFIX: '_INBOX_qraft_app' })).toMatchObject({
+      natsUser: 'qraft_app',
+      natsPassword: 'n4ts-secret',
+      natsInboxPrefix: '_INBOX_qraft_app',
+    });
+    expect(loadConfig({})).toMatchObject({ natsUser: undefined, natsPassword: undefined, natsInboxPrefix: '_INBOX' });
+  });
+
+  it.each([
+    [{ QRAFT_NATS_USER: 'qraft_app', QRAFT_NATS_PASSWORD_FILE: '/nonexistent/nats' }, 'QRAFT_NATS_PASSWORD_FILE=/nonexistent/nats cannot be read (ENOENT) — mount the secret there or fix the path'],
+    [{ QRAFT_NATS_USER: 'qraft_app' }, 'QRAFT_NATS_USER="qraft_app" has no password — set QRAFT_NATS_PASSWORD_FILE to the file that holds it'],
+    [{ QRAFT_NATS_PASSWORD: 'x' }, 'a NATS password is set but QRAFT_NATS_USER is not — set QRAFT_NATS_USER to the user the password belongs to'],
+    [{ QRAFT_NATS_USER: 'u', QRAFT_NATS_PASSWORD: 'x', QRAFT_NATS_PASSWORD_FILE: '/dev/null' }, 'QRAFT_NATS_PASSWORD and QRAFT_NATS_PASSWORD_FILE are both set — keep only one'],
+    [{ QRAFT_NATS_INBOX_PREFIX: '_INBOX.>' }, 'QRAFT_NATS_INBOX_PREFIX="_INBOX.>" must be NATS subject tokens without wildcards (e.g. _INBOX_qraft_app)'],
+  ])('refuses NATS credentials %j with a message naming the setting and the fix', (env, problem) => {
+    expect(() => loadConfig(env)).toThrow(AppConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as AppConfigError).problems).toContain(problem);
+    }
+  });
+
   it('reads the ClickHouse password from a secret file without its trailing newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qraft-config-'));
     writeFileSync(join(dir, 'pw'), 's3cret\n');

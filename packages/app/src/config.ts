@@ -4,6 +4,11 @@ import { readFileSync } from 'node:fs';
 /** Everything the app needs to run, fully defaulted and validated. */
 export interface AppConfig {
   readonly natsUrl: string;
+  /** Absent: connect without credentials (a server with no authorization, as in the unit tests). */
+  readonly natsUser: string | undefined;
+  readonly natsPassword: string | undefined;
+  /** Where the app's replies arrive; its NATS permissions allow subscribing only there. */
+  readonly natsInboxPrefix: string;
   readonly streamName: string;
   readonly consumerName: string;
   readonly duplicateWindowMs: number;
@@ -104,6 +109,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     }
   }
 
+  let natsPassword = env['QRAFT_NATS_PASSWORD'] || undefined;
+  const natsPasswordFile = env['QRAFT_NATS_PASSWORD_FILE']?.trim();
+  if (natsPasswordFile) {
+    if (env['QRAFT_NATS_PASSWORD']) {
+      problems.push('QRAFT_NATS_PASSWORD and QRAFT_NATS_PASSWORD_FILE are both set — keep only one');
+    }
+    try {
+      natsPassword = readFileSync(natsPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(
+        `QRAFT_NATS_PASSWORD_FILE=${natsPasswordFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — mount the secret there or fix the path`,
+      );
+    }
+  }
+  const natsUser = env['QRAFT_NATS_USER']?.trim() || undefined;
+  if (natsUser === undefined && natsPassword !== undefined) {
+    problems.push('a NATS password is set but QRAFT_NATS_USER is not — set QRAFT_NATS_USER to the user the password belongs to');
+  }
+  if (natsUser !== undefined && natsPassword === undefined && !natsPasswordFile) {
+    problems.push(`QRAFT_NATS_USER=${JSON.stringify(natsUser)} has no password — set QRAFT_NATS_PASSWORD_FILE to the file that holds it`);
+  }
+  const natsInboxPrefix = str('QRAFT_NATS_INBOX_PREFIX', '_INBOX');
+  if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(natsInboxPrefix)) {
+    problems.push(`QRAFT_NATS_INBOX_PREFIX=${JSON.stringify(natsInboxPrefix)} must be NATS subject tokens without wildcards (e.g. _INBOX_qraft_app)`);
+  }
+
   const clickhouseDatabase = str('QRAFT_CLICKHOUSE_DATABASE', 'qraft');
   if (!IDENTIFIER.test(clickhouseDatabase)) {
     problems.push(`QRAFT_CLICKHOUSE_DATABASE=${JSON.stringify(clickhouseDatabase)} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`);
@@ -118,6 +149,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
 
   const config: AppConfig = {
     natsUrl,
+    natsUser,
+    natsPassword,
+    natsInboxPrefix,
     streamName,
     consumerName,
     duplicateWindowMs: int('QRAFT_DUPLICATE_WINDOW_MS', 120_000, 1_000, 86_400_000),

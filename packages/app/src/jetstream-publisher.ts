@@ -40,7 +40,7 @@ export class PublishError extends Error {
  * closing — the guarantees of `js.publish`, without its per-message cost. At most `window` publishes are in flight.
  */
 export class JetStreamPublisher {
-  private readonly prefix = `${createInbox()}.`;
+  private readonly prefix: string;
   private subscription: Subscription | undefined;
   private readonly waiting = new Map<string, Waiting>();
   private sequence = 0;
@@ -49,8 +49,10 @@ export class JetStreamPublisher {
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly options: { readonly window: number; readonly timeoutMs: number },
+    private readonly options: { readonly window: number; readonly timeoutMs: number; readonly inboxPrefix?: string },
   ) {
+    // The connection's own inbox prefix: its permissions may allow subscribing nowhere else.
+    this.prefix = `${createInbox(options.inboxPrefix)}.`;
     void connection.closed().then(() => this.failAll(new PublishError('NATS connection closed before JetStream acknowledged the publish')));
   }
 

@@ -24,6 +24,10 @@ const PUBLISH_TIMEOUT_MS = 10_000;
 
 export interface NatsBusOptions {
   readonly url: string;
+  readonly user?: string;
+  readonly password?: string;
+  /** Prefix of the connection's reply subjects (its NATS permissions allow subscribing only there). */
+  readonly inboxPrefix?: string;
   readonly streamName: string;
   readonly consumerName: string;
   readonly duplicateWindowMs: number;
@@ -65,18 +69,32 @@ export class NatsBus {
     readonly jsm: JetStreamManager,
     private readonly options: NatsBusOptions,
   ) {
-    this.publisher = new JetStreamPublisher(connection, { window: PUBLISH_WINDOW, timeoutMs: PUBLISH_TIMEOUT_MS });
+    this.publisher = new JetStreamPublisher(connection, { window: PUBLISH_WINDOW, timeoutMs: PUBLISH_TIMEOUT_MS, inboxPrefix: options.inboxPrefix });
   }
 
   /** Connects, retrying until the server is there (or `signal` aborts); afterwards the client reconnects forever. */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const connection = await retryUntilDone(
-      () => connect({ servers: options.url, name: 'qraft-app', maxReconnectAttempts: -1, reconnectTimeWait: 1_000, timeout: 5_000 }),
+      () =>
+        connect({
+          servers: options.url,
+          name: 'qraft-app',
+          ...(options.user !== undefined ? { user: options.user, pass: options.password } : {}),
+          ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1_000,
+          timeout: 5_000,
+        }),
       {
         signal: options.signal,
         maxDelayMs: 2_000,
         onFailure: (error, attempt, delayMs) =>
-          options.logger.warn({ err: error, attempt, retryInMs: delayMs, url: options.url }, 'NATS not reachable yet; retrying'),
+          (error as Error)?.name === 'AuthorizationError'
+            ? options.logger.error(
+                { err: error, attempt, retryInMs: delayMs, url: options.url, user: options.user },
+                `NATS refused ${options.user ? `user "${options.user}"` : 'a client without credentials'} — check QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE; retrying`,
+              )
+            : options.logger.warn({ err: error, attempt, retryInMs: delayMs, url: options.url }, 'NATS not reachable yet; retrying'),
       },
     );
     options.onConnectionChange?.(true);

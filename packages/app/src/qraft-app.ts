@@ -104,6 +104,8 @@ export class QraftApp {
     const c = this.config;
     this.bus = await NatsBus.connect({
       url: c.natsUrl,
+      ...(c.natsUser !== undefined ? { user: c.natsUser, password: c.natsPassword } : {}),
+      inboxPrefix: c.natsInboxPrefix,
       streamName: c.streamName,
       consumerName: c.consumerName,
       duplicateWindowMs: c.duplicateWindowMs,
@@ -176,7 +178,7 @@ export class QraftApp {
   readinessChecks(): Check[] {
     const c = this.config;
     return [
-      { name: 'nats', probe: (signal) => probeNats({ url: c.natsUrl, stream: c.streamName, signal, timeoutMs: READY_PROBE_TIMEOUT_MS }) },
+      { name: 'nats', probe: (signal) => probeNats({ url: c.natsUrl, user: c.natsUser, password: c.natsPassword, inboxPrefix: c.natsInboxPrefix, stream: c.streamName, signal, timeoutMs: READY_PROBE_TIMEOUT_MS }) },
       {
         name: 'clickhouse',
         probe: (signal) =>

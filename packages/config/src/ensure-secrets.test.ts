@@ -37,6 +37,14 @@ describe('ensureSecrets', () => {
 
   it('creates only what the offline set needs (no Grafana credentials)', () => {
     const result = ensureSecrets(root, loadStack({ imageSet: 'offline' }));
-    expect(result.created.sort()).toEqual(['secrets/clickhouse_app_password', 'secrets/clickhouse_users.xml']);
+    expect(result.created.sort()).toEqual([
+      'secrets/clickhouse_app_password',
+      'secrets/clickhouse_users.xml',
+      'secrets/nats_accounts.conf',
+      'secrets/nats_app_password',
+      'secrets/nats_monitor_password',
+      'secrets/nats_publisher_password',
+      'secrets/nats_system_password',
+    ]);
   });
 });

@@ -3,6 +3,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, 
 import { dirname, join } from 'node:path';
 import { readSecret } from './read-credentials';
 import { renderClickhouseUsers } from './render-clickhouse-users';
+import { NATS_ACCOUNTS } from './accounts';
+import { natsPasswordHashes } from './nats-password-hashes';
+import { renderNatsAccounts } from './render-nats-accounts';
 import type { SecretModel, StackModel } from './stack-model';
 
 export interface EnsureSecretsResult {
@@ -20,6 +23,8 @@ const isRoot = () => process.getuid?.() === 0;
 
 function own(path: string, secret: SecretModel, warnings: string[]): void {
   chmodSync(path, 0o600);
+  // A host-only secret is read by whoever runs the checks or a client: it stays theirs.
+  if (secret.hostOnly) return;
   if (isRoot()) chownSync(path, secret.uid, secret.gid);
   else warnings.push(`${secret.file} should belong to uid ${secret.uid} (${secret.reader}) — run \`sudo chown ${secret.uid}:${secret.gid} ${secret.file}\``);
 }
@@ -32,8 +37,8 @@ function writePrivate(path: string, content: string): void {
 
 /**
  * Generates the stack's credentials on first use into `<root>/secrets/` (mode 0600, owned by the one
- * service that reads each). Random secrets are never regenerated; the ClickHouse users file is derived
- * from them and rewritten only when its content would change.
+ * service that reads each). Random secrets are never regenerated; the ClickHouse users file and the NATS
+ * accounts file are derived from them and rewritten only when their content would change.
  */
 export function ensureSecrets(root: string, model: StackModel): EnsureSecretsResult {
   const result: EnsureSecretsResult = { created: [], kept: [], updated: [], warnings: [] };
@@ -49,6 +54,30 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
       result.created.push(secret.file);
     }
     own(path, secret, result.warnings);
+  }
+  const writeDerived = (secret: SecretModel, render: (before: string | undefined) => string) => {
+    const path = pathOf(secret);
+    const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const content = render(before);
+    if (before !== content) {
+      writePrivate(path, content);
+      (before === undefined ? result.created : result.updated).push(secret.file);
+    } else {
+      result.kept.push(secret.file);
+    }
+    own(path, secret, result.warnings);
+  };
+  const natsAccounts = model.secrets.find((s) => s.name === 'nats_accounts');
+  if (natsAccounts) {
+    const account = (identity: 'app' | 'publisher' | 'monitor' | 'system') => {
+      const secret = model.secrets.find((x) => x.name === `nats_${identity}_password`);
+      const password = secret ? readSecret(root, secret) : undefined;
+      return password === undefined ? undefined : { user: NATS_ACCOUNTS[identity].user, password };
+    };
+    const [app, publisher, monitor, system] = [account('app'), account('publisher'), account('monitor'), account('system')];
+    if (app && publisher && monitor && system) {
+      writeDerived(natsAccounts, (before) => renderNatsAccounts(model, natsPasswordHashes({ app, publisher, monitor, system }, before)));
+    }
   }
   const users = model.secrets.find((s) => s.name === 'clickhouse_users');
   if (users) {

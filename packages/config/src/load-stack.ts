@@ -54,7 +54,7 @@ export function loadStack(input: StackInput = {}): StackModel {
       const model =
         'unavailable' in image
           ? unavailableService(base, image.unavailable)
-          : availableService(base, image, present, reachability, secrets.filter((s) => s.reader === name || s.sharedWith.includes(name)).map((s) => s.name));
+          : availableService(base, image, present, reachability, secrets.filter((s) => !s.hostOnly && (s.reader === name || s.sharedWith.includes(name))).map((s) => s.name));
       return [name, model];
     }),
   ) as Record<ServiceName, ServiceModel>;

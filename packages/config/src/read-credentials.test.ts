@@ -5,6 +5,8 @@ import { ensureSecrets } from './ensure-secrets';
 import { loadStack } from './load-stack';
 import { readSecretFiles, readStackCredentials } from './read-credentials';
 
+const NATS_SECRET_FILES = ['secrets/nats_accounts.conf', 'secrets/nats_app_password', 'secrets/nats_monitor_password', 'secrets/nats_publisher_password', 'secrets/nats_system_password'];
+
 describe('readStackCredentials', () => {
   let root: string;
   beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'qraft-credentials-'))));
@@ -22,6 +24,8 @@ describe('readStackCredentials', () => {
       clickhouse: { user: 'qraft_app', password: secret('clickhouse_app_password') },
       clickhouseGrafana: { user: 'qraft_grafana', password: secret('clickhouse_grafana_password') },
       grafana: { user: model.grafanaAdmin.user, password: secret('grafana_admin_password') },
+      natsPublisher: { user: 'qraft_publisher', password: secret('nats_publisher_password'), inboxPrefix: '_INBOX' },
+      natsMonitor: { user: 'qraft_monitor', password: secret('nats_monitor_password'), inboxPrefix: '_INBOX_qraft_monitor' },
     });
     expect(model.grafanaAdmin.user).toBe('admin');
     expect(model.services.grafana.environment['GF_SECURITY_ADMIN_USER']).toBe(model.grafanaAdmin.user);
@@ -30,7 +34,11 @@ describe('readStackCredentials', () => {
   it('reads only the accounts of the image set (offline: no Grafana) and every secret file for leak scans', () => {
     const model = loadStack({ imageSet: 'offline' });
     ensureSecrets(root, model);
-    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse']);
-    expect([...readSecretFiles(root, model).keys()].sort()).toEqual(['secrets/clickhouse_app_password', 'secrets/clickhouse_users.xml']);
+    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse', 'natsPublisher', 'natsMonitor']);
+    expect([...readSecretFiles(root, model).keys()].sort()).toEqual([
+      'secrets/clickhouse_app_password',
+      'secrets/clickhouse_users.xml',
+      ...NATS_SECRET_FILES,
+    ]);
   });
 });

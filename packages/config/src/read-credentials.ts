@@ -1,10 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NATS_ACCOUNTS } from './accounts';
 import type { SecretModel, StackModel } from './stack-model';
 
 export interface Account {
   readonly user: string;
   readonly password: string;
+}
+
+/** A NATS identity: its client must use `inboxPrefix` for its replies (the only inbox it may subscribe to). */
+export interface NatsAccount extends Account {
+  readonly inboxPrefix: string;
 }
 
 /** The stack's own accounts with the passwords ensureSecrets generated; an account is absent until its secret exists. */
@@ -15,6 +21,10 @@ export interface StackCredentials {
   readonly clickhouseGrafana?: Account;
   /** Grafana's admin. */
   readonly grafana?: Account;
+  /** NATS: what clients that only send events use (verify, the fault suite, developers). */
+  readonly natsPublisher?: NatsAccount;
+  /** NATS: JetStream info only (the readiness gate and checks). */
+  readonly natsMonitor?: NatsAccount;
 }
 
 /** One secret's content (a trailing newline is not part of it); undefined while the file does not exist. */
@@ -58,5 +68,17 @@ export function readStackCredentials(root: string, model: StackModel): StackCred
   const clickhouse = account(model.clickhouseUsers.app, 'clickhouse_app_password');
   const clickhouseGrafana = account(model.clickhouseUsers.grafana, 'clickhouse_grafana_password');
   const grafana = account(model.grafanaAdmin.user, 'grafana_admin_password');
-  return { ...(clickhouse ? { clickhouse } : {}), ...(clickhouseGrafana ? { clickhouseGrafana } : {}), ...(grafana ? { grafana } : {}) };
+  const nats = (identity: 'publisher' | 'monitor') => {
+    const value = account(NATS_ACCOUNTS[identity].user, `nats_${identity}_password`);
+    return value === undefined ? undefined : { ...value, inboxPrefix: NATS_ACCOUNTS[identity].inboxPrefix };
+  };
+  const natsPublisher = nats('publisher');
+  const natsMonitor = nats('monitor');
+  return {
+    ...(clickhouse ? { clickhouse } : {}),
+    ...(clickhouseGrafana ? { clickhouseGrafana } : {}),
+    ...(grafana ? { grafana } : {}),
+    ...(natsPublisher ? { natsPublisher } : {}),
+    ...(natsMonitor ? { natsMonitor } : {}),
+  };
 }

@@ -74,8 +74,14 @@ describe('the rendered files, checked by the real tools', () => {
     }
   });
 
-  withTool(has('nats-server', ['--version']), 'nats-server')('nats-server -t accepts nats-server.conf', () => {
-    const r = spawnSync('nats-server', ['-t', '-c', join(root, 'configs/nats/registry/nats-server.conf')], { encoding: 'utf8' });
+  withTool(has('nats-server', ['--version']), 'nats-server')('nats-server -t accepts nats-server.conf with the accounts file where the container mounts it', () => {
+    // The config includes ../../run/secrets/nats_accounts.conf relative to /etc/nats: the same layout here.
+    const dir = join(root, 'nats-layout');
+    mkdirSync(join(dir, 'etc/nats'), { recursive: true });
+    mkdirSync(join(dir, 'run/secrets'), { recursive: true });
+    copyFileSync(join(root, 'configs/nats/registry/nats-server.conf'), join(dir, 'etc/nats/nats-server.conf'));
+    copyFileSync(join(root, 'secrets/nats_accounts.conf'), join(dir, 'run/secrets/nats_accounts.conf'));
+    const r = spawnSync('nats-server', ['-t', '-c', join(dir, 'etc/nats/nats-server.conf')], { encoding: 'utf8' });
     expect(r.stderr + r.stdout).toContain('is valid');
   });
 

@@ -37,8 +37,8 @@ export function renderCompose(model: StackModel, options: RenderComposeOptions =
     networks: Object.fromEntries(
       Object.entries(model.networks).map(([name, n]) => [name, n.internal ? { internal: true } : { driver: 'bridge' }]),
     ),
-    ...(model.secrets.length > 0
-      ? { secrets: Object.fromEntries(model.secrets.map((s) => [s.name, { file: rel(s.file) }])) }
+    ...(model.secrets.some((s) => !s.hostOnly)
+      ? { secrets: Object.fromEntries(model.secrets.filter((s) => !s.hostOnly).map((s) => [s.name, { file: rel(s.file) }])) }
       : {}),
   };
 

@@ -1,10 +1,17 @@
+import { posix } from 'node:path';
 import { hashComment, headerLines } from './generated-header';
+import { SECRET_TARGETS } from './secret-targets';
 import type { StackModel } from './stack-model';
 
-/** nats-server configuration: client and monitoring ports, JetStream on a bounded store, sane limits. */
+/**
+ * nats-server configuration: client and monitoring ports, JetStream on a bounded store, sane limits, and the
+ * accounts file with the password hashes (renderNatsAccounts), which lives under secrets/ and is mounted apart.
+ */
 export function renderNatsConfig(model: StackModel): string {
   const nats = model.services.nats;
   const port = (name: string) => nats.ports.find((p) => p.name === name)!.container;
+  // nats-server resolves an include against the including file's directory, even an absolute path.
+  const accounts = posix.relative(nats.config!.container, SECRET_TARGETS.nats_accounts!);
   return (
     hashComment(headerLines(model, 'nats-server configuration, mounted read-only at /etc/nats.')) +
     `
@@ -26,6 +33,10 @@ jetstream {
   max_memory_store: 64MB
   max_file_store: 4GB
 }
+
+# Accounts and users (bcrypt hashes): secrets/nats_accounts.conf, generated on this machine by \`infra:up\`
+# (qraft-config secrets) and mounted at ${SECRET_TARGETS.nats_accounts}. Without it nats-server does not start.
+include "${accounts}"
 `
   );
 }

@@ -5,4 +5,7 @@ export const SECRET_TARGETS: Readonly<Record<string, string>> = {
   grafana_admin_password: '/run/secrets/grafana_admin_password',
   // users.d is read at start-up; a file secret with an absolute target lands there directly.
   clickhouse_users: '/etc/clickhouse-server/users.d/qraft-users.xml',
+  nats_app_password: '/run/secrets/nats_app_password',
+  // nats-server.conf (in the config mount) includes it by a path relative to itself: see renderNatsConfig.
+  nats_accounts: '/run/secrets/nats_accounts.conf',
 };

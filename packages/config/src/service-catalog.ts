@@ -1,4 +1,4 @@
-import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
+import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, NATS_ACCOUNTS, NATS_TOPOLOGY } from './accounts';
 import { SECRET_TARGETS } from './secret-targets';
 import type { CapabilitiesModel, ImageSet, MetricsModel, NetworkName, ReadinessModel, ServiceName } from './stack-model';
 
@@ -257,6 +257,12 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
       QRAFT_HTTP_HOST: '0.0.0.0',
       QRAFT_HTTP_PORT: '8080',
       QRAFT_NATS_URL: 'nats://nats:4222',
+      QRAFT_NATS_USER: NATS_ACCOUNTS.app.user,
+      QRAFT_NATS_PASSWORD_FILE: SECRET_TARGETS.nats_app_password!,
+      QRAFT_NATS_INBOX_PREFIX: NATS_ACCOUNTS.app.inboxPrefix,
+      // The app's NATS permissions name these (NATS_TOPOLOGY): said here so they cannot drift apart.
+      QRAFT_STREAM_NAME: NATS_TOPOLOGY.stream,
+      QRAFT_CONSUMER_NAME: NATS_TOPOLOGY.consumers[0],
       QRAFT_CLICKHOUSE_URL: 'http://clickhouse:8123',
       QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
       QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,

@@ -150,6 +150,8 @@ export interface SecretModel {
   readonly gid: number;
   /** `random`: generated once and kept; `derived`: re-rendered from other secrets when they change. */
   readonly kind: 'random' | 'derived';
+  /** Read only on the host: no service mounts it, and ensureSecrets leaves it to the user who ran it. */
+  readonly hostOnly?: boolean;
 }
 
 /** Who must reach whom, on which port: the networks are derived from this. */

@@ -13,6 +13,8 @@ interface SecretSpec {
   readonly kind: SecretModel['kind'];
   /** Services that must be present for the secret to exist at all. */
   readonly needs: readonly ServiceName[];
+  /** Read only on the host (checks, developers): mounted into no container and left to the user who ran `secrets`. */
+  readonly hostOnly?: true;
 }
 
 const SECRET_SPECS: readonly SecretSpec[] = [
@@ -22,6 +24,14 @@ const SECRET_SPECS: readonly SecretSpec[] = [
   { name: 'grafana_admin_password', file: 'grafana_admin_password', reader: 'grafana', kind: 'random', needs: ['grafana'] },
   // ClickHouse reads only hashes of the passwords above, rendered into a users.d file on this machine.
   { name: 'clickhouse_users', file: 'clickhouse_users.xml', reader: 'clickhouse', kind: 'derived', needs: ['clickhouse'] },
+  // NATS identities (NATS_ACCOUNTS): the app's is mounted into the app; the publisher's, the monitor's and the
+  // system user's are for the host (verify, the readiness gate, developers), so no container holds them.
+  { name: 'nats_app_password', file: 'nats_app_password', reader: 'app', kind: 'random', needs: ['nats'] },
+  { name: 'nats_publisher_password', file: 'nats_publisher_password', reader: 'nats', kind: 'random', needs: ['nats'], hostOnly: true },
+  { name: 'nats_monitor_password', file: 'nats_monitor_password', reader: 'nats', kind: 'random', needs: ['nats'], hostOnly: true },
+  { name: 'nats_system_password', file: 'nats_system_password', reader: 'nats', kind: 'random', needs: ['nats'], hostOnly: true },
+  // nats-server reads only bcrypt hashes of the passwords above, in an accounts file rendered on this machine.
+  { name: 'nats_accounts', file: 'nats_accounts.conf', reader: 'nats', kind: 'derived', needs: ['nats'] },
 ];
 
 export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
@@ -33,5 +43,6 @@ export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
     uid: SERVICE_CATALOG[s.reader].uid,
     gid: SERVICE_CATALOG[s.reader].gid,
     kind: s.kind,
+    ...(s.hostOnly ? { hostOnly: true } : {}),
   }));
 }

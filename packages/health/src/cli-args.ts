@@ -6,7 +6,7 @@ export const USAGE = `qraft-health — check the Qraft stack's services; exit 0 
 Usage:
   qraft-health http URL [--status N] [--contains TEXT]
   qraft-health tcp HOST:PORT
-  qraft-health nats URL [--stream S] [--user U --password-file F]
+  qraft-health nats URL [--stream S] [--user U --password-file F] [--inbox-prefix P]
   qraft-health clickhouse URL [--user U --password-file F] [--database D] [--table T]
   qraft-health prometheus URL
   qraft-health grafana URL [--user U --password-file F]
@@ -18,9 +18,11 @@ Options:
   --wait DURATION     keep polling until healthy or DURATION passes (60s, 500ms, 2m); default: one pass
   --timeout DURATION  limit for one probe (default 5s)
   --json              print the report as JSON instead of a table
+  --inbox-prefix P    nats: reply subjects start with P (a user allowed only its own inbox, e.g.
+                      qraft_monitor with _INBOX_qraft_monitor); default _INBOX
   -h, --help          this text
 
-Environment (flags win): QRAFT_NATS_USER, QRAFT_NATS_PASSWORD_FILE, QRAFT_CLICKHOUSE_USER,
+Environment (flags win): QRAFT_NATS_USER, QRAFT_NATS_PASSWORD_FILE, QRAFT_NATS_INBOX_PREFIX, QRAFT_CLICKHOUSE_USER,
 QRAFT_CLICKHOUSE_PASSWORD_FILE, QRAFT_GRAFANA_USER, QRAFT_GRAFANA_PASSWORD_FILE, DOCKER_HOST (unix:// only),
 NO_COLOR. \`stack\` and \`container\` come with @qraft/stack's qraft-health (the model's published ports, its
 readiness gate and credentials, the engine's socket); the app image's qraft-health has the protocol probes only.
@@ -51,6 +53,8 @@ export type CliCommand =
       readonly status?: number;
       readonly contains?: string;
       readonly stream?: string;
+      /** nats: the client's reply-subject prefix. */
+      readonly inboxPrefix?: string;
       readonly database?: string;
       readonly table?: string;
       readonly socket?: string;
@@ -90,6 +94,7 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
         status: { type: 'string' },
         contains: { type: 'string' },
         stream: { type: 'string' },
+        'inbox-prefix': { type: 'string' },
         user: { type: 'string' },
         'password-file': { type: 'string' },
         database: { type: 'string' },
@@ -151,6 +156,8 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
   if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana'].includes(check)) {
     throw new UsageError(`--user/--password-file do not apply to \`${check}\``);
   }
+  if (v['inbox-prefix'] !== undefined && check !== 'nats') throw new UsageError(`--inbox-prefix applies to \`nats\` only`);
+  const inboxPrefix = check === 'nats' || check === 'stack' ? (v['inbox-prefix'] ?? ctx.env['QRAFT_NATS_INBOX_PREFIX']) : undefined;
   if (check === 'grafana' && (credentials.grafana.user === undefined) !== (credentials.grafana.password === undefined)) {
     throw new UsageError('grafana needs both a user and a password file (or neither, to check /api/health only)');
   }
@@ -164,6 +171,7 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
     status,
     contains: v.contains,
     stream: v.stream,
+    ...(inboxPrefix !== undefined ? { inboxPrefix } : {}),
     database: v.database,
     table: v.table,
     socket: v.socket,

@@ -33,6 +33,7 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     [['clickhouse', 'http://127.0.0.1:8123', '--password-file', '/run/secrets/nope'], 'cannot read the password file "/run/secrets/nope" (--password-file): ENOENT'],
     [['grafana', 'http://127.0.0.1:3000', '--user', 'admin'], 'grafana needs both a user and a password file'],
     [['stack', '--variant', 'staging'], '--variant "staging" — expected dev or prod'],
+    [['http', 'http://x', '--inbox-prefix', '_INBOX_me'], '--inbox-prefix applies to `nats` only'],
   ])('%j', async (argv, message) => {
     const { code, stdout, stderr } = await cli(argv);
     expect(code).toBe(2);

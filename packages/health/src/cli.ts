@@ -115,7 +115,7 @@ async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string 
     case 'nats': {
       const { probeNats } = await import('./nats-probe.js');
       const cred = c.credentials.nats;
-      return [{ name: 'nats', probe: (signal) => probeNats({ url: c.target, ...cred, stream: c.stream, signal, timeoutMs: t }) }];
+      return [{ name: 'nats', probe: (signal) => probeNats({ url: c.target, ...cred, inboxPrefix: c.inboxPrefix, stream: c.stream, signal, timeoutMs: t }) }];
     }
     case 'clickhouse': {
       const { probeClickHouse } = await import('./clickhouse-probe.js');

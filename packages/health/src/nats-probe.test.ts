@@ -49,6 +49,15 @@ describeServers('real-server tests')('probeNats against a real nats-server', () 
     expect(anonymous.error).toContain('refused an anonymous client');
   });
 
+  it('reports nats up for a user allowed only its own inbox when given that inbox prefix, and names the refusal without it', async () => {
+    const accounts = `accounts { A: { jetstream: enabled, users: [ { user: watcher, password: pw, permissions: { publish: { allow: ["$JS.API.INFO"] }, subscribe: { allow: ["_INBOX_watcher.>"] } } } ] } }\n`;
+    await using nats = await startNats({ accounts });
+    expect(await probeNats({ url: nats.url, user: 'watcher', password: 'pw', inboxPrefix: '_INBOX_watcher' })).toMatchObject({ state: 'up' });
+    const without = await probeNats({ url: nats.url, user: 'watcher', password: 'pw', timeoutMs: 2_000 });
+    expect(without.ok).toBe(false);
+    expect(without.error).toMatch(/refused user "watcher": Permissions Violation for Subscription to "_INBOX\..*" — .*--inbox-prefix or QRAFT_NATS_INBOX_PREFIX/);
+  });
+
   it('returns from waitUntilHealthy once a server that starts late answers', async () => {
     await using nats = await NatsTestServer.create();
     const log = progressLog();

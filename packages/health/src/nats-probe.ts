@@ -6,6 +6,8 @@ export interface NatsProbeOptions extends ProbeOptions {
   readonly url: string;
   readonly user?: string;
   readonly password?: string;
+  /** The client's reply subjects start with this (a user whose permissions allow only its own inbox needs it). */
+  readonly inboxPrefix?: string;
   /** When set, the stream must exist, else the result is `degraded`. */
   readonly stream?: string;
 }
@@ -24,6 +26,7 @@ export function probeNats(options: NatsProbeOptions): Promise<ProbeResult> {
       servers: url.host,
       user: options.user,
       pass: options.password,
+      ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
       timeout: timeoutMs,
       reconnect: false,
       maxReconnectAttempts: 0,
@@ -63,11 +66,24 @@ export function probeNats(options: NatsProbeOptions): Promise<ProbeResult> {
         }
       }
       return detail;
+    } catch (error) {
+      throw natsPermissionFailure(error, options);
     } finally {
       signal.removeEventListener('abort', onAbort);
       await nc.close().catch(() => undefined);
     }
   });
+}
+
+/** A permissions refusal, said with what the caller can change; anything else as it was. */
+function natsPermissionFailure(error: unknown, options: NatsProbeOptions): unknown {
+  const message = (error as Error)?.message ?? '';
+  if (!/Permissions Violation/.test(message)) return error;
+  const who = options.user ? `user "${options.user}"` : 'an anonymous client';
+  const fix = /Subscription to/.test(message)
+    ? 'it may subscribe only to its own inbox: pass its prefix (--inbox-prefix or QRAFT_NATS_INBOX_PREFIX, e.g. _INBOX_qraft_monitor)'
+    : 'use a user allowed to read JetStream info (the stack\'s qraft_monitor)';
+  return new ProbeFailure('down', `nats at ${options.url} refused ${who}: ${message} — ${fix}`, 'permission refused');
 }
 
 function natsConnectFailure(error: unknown, options: NatsProbeOptions): unknown {

@@ -14,7 +14,8 @@ function directProbe(service: ServiceModel, credentials: StackCredentials): Dire
   const secret = needs === 'clickhouse-app' ? credentials.clickhouse : undefined;
   switch (probe) {
     case 'nats':
-      return (signal) => probeNats({ url: base, signal });
+      // As the monitor identity: JetStream info only (the stack's NATS refuses clients without credentials).
+      return (signal) => probeNats({ url: base, ...credentials.natsMonitor, signal });
     case 'clickhouse':
       return (signal) => probeClickHouse({ url: base, ...secret, signal });
     case 'http':

@@ -11,6 +11,11 @@ export interface NatsServerOptions {
   readonly jetstream?: boolean;
   /** When set, clients must present this user and password. */
   readonly auth?: { readonly user: string; readonly password: string };
+  /**
+   * nats-server `accounts { … }` configuration (e.g. the stack's, from @qraft/config's renderNatsAccounts), in a
+   * file of its own that the server config includes — as the stack's nats-server.conf does. Replaces `auth`.
+   */
+  readonly accounts?: string;
 }
 
 /** A real nats-server on free loopback ports with its own JetStream store. */
@@ -30,9 +35,11 @@ export class NatsTestServer extends TestServer {
       ? `authorization { user: "${options.auth.user}", password: "${options.auth.password}" }\n`
       : '';
     const js = options.jetstream === false ? '' : `jetstream { store_dir: "${join(this.dir, 'js')}" }\n`;
+    if (options.accounts !== undefined) writeFileSync(join(this.dir, 'accounts.conf'), options.accounts, { mode: 0o600 });
+    const accounts = options.accounts === undefined ? '' : 'include "accounts.conf"\n';
     writeFileSync(
       join(this.dir, 'nats.conf'),
-      `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitorPort}\n${js}${auth}`,
+      `listen: 127.0.0.1:${port}\nhttp: 127.0.0.1:${monitorPort}\n${js}${accounts || auth}`,
     );
     this.process = new ServerProcess(this.name, requireBinary('nats-server'), ['-c', join(this.dir, 'nats.conf')], this.dir);
   }

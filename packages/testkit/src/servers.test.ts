@@ -15,6 +15,14 @@ describeServers('real-server tests (QRAFT_SKIP_REAL_SERVERS=1)')('real test serv
     expect(await httpOk(`${nats.monitorUrl}/healthz`)).toBe(true);
   });
 
+  it('starts NATS with the accounts configuration it is given, requiring credentials', async () => {
+    await using nats = await startNats({ accounts: 'accounts { TESTACC: { jetstream: enabled, users: [ { user: u, password: p } ] } }\n' });
+    const varz = (await (await fetch(`${nats.monitorUrl}/varz`)).json()) as { auth_required?: boolean };
+    expect(varz.auth_required).toBe(true);
+    const accountz = (await (await fetch(`${nats.monitorUrl}/accountz`)).json()) as { accounts: string[] };
+    expect(accountz.accounts).toContain('TESTACC');
+  });
+
   it('starts ClickHouse that accepts its user with the password and refuses a wrong one', async () => {
     await using ch = await startClickHouse();
     const query = (password: string) =>

@@ -71,7 +71,7 @@ export async function main(): Promise<number> {
     return 2;
   }
 
-  const jetstream = await jetStreamSender(endpoints.nats);
+  const jetstream = await jetStreamSender(endpoints.nats, stackContext.natsPublisher);
   const loadType = `faults.load.l${randomUUID().slice(0, 8)}`;
   const channels: LoadChannel[] = [
     ...(options.jetstreamRate > 0 ? [{ name: 'jetstream', ratePerSecond: options.jetstreamRate, send: jetstream.send }] : []),

@@ -1,6 +1,7 @@
 import { communicationChecks } from './communication-checks';
 import { frontendIsolation } from './isolation-checks';
 import { monitoringChecks } from './monitoring-checks';
+import { natsAccessChecks } from './nats-access-checks';
 import { persistenceChecks } from './persistence-checks';
 import type { StackContext, StackService } from './stack-context';
 import { startupChecks } from './startup-checks';
@@ -13,7 +14,7 @@ async function pokeApp(context: StackContext): Promise<void> {
 }
 
 /**
- * The whole verification in the order that keeps each check's preconditions: start-up, communication,
+ * The whole verification in the order that keeps each check's preconditions: start-up, communication, NATS access,
  * monitoring (from inside the stack's networks), isolation, volumes and logs, then persistence last (it restarts and re-creates the stack).
  */
 export function allChecks(services: readonly StackService[]): Array<VerifyCheck<StackContext>> {
@@ -21,6 +22,7 @@ export function allChecks(services: readonly StackService[]): Array<VerifyCheck<
   return [
     ...startupChecks(services),
     ...communicationChecks,
+    ...natsAccessChecks,
     ...monitoringChecks,
     frontendIsolation,
     ...running.filter((s) => s.dataDir).map(dataOwnershipCheck),

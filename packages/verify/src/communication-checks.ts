@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { probeApp, probeGrafana, probePrometheus } from '@qraft/health';
 import { queryEventsByType, type StoredEvent } from './app-api';
+import { connectAs } from './nats-client';
 import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
@@ -13,8 +13,8 @@ const EVENTS = 25;
 /** Events published straight to NATS come back through the app's API, from ClickHouse, once each and unchanged. */
 export const natsToApiRoundTrip: VerifyCheck<StackContext> = {
   group: 'communication',
-  name: 'events published to NATS come back through the app API from ClickHouse',
-  run: async ({ endpoints }) => {
+  name: 'events published to NATS as the publisher come back through the app API from ClickHouse',
+  run: async ({ endpoints, natsPublisher }) => {
     if (!endpoints.nats) skip('NATS is not published in this variant (prod keeps the backend private); the app API round trip below covers it');
     if (!endpoints.app) skip('the app API is not published');
     const type = `verify.roundtrip.r${randomUUID().slice(0, 8)}`;
@@ -25,7 +25,7 @@ export const natsToApiRoundTrip: VerifyCheck<StackContext> = {
       timestamp: new Date(Date.now() - 1_000 + i).toISOString(),
       payload: { index: i, text: `marker ${i} — ünïcødé` },
     }));
-    const nc = await connect({ servers: endpoints.nats, timeout: 5_000 });
+    const nc = await connectAs(endpoints.nats, natsPublisher, 'publisher');
     try {
       const js = jetstream(nc);
       for (const event of sent) await js.publish(`qraft.events.${type}`, JSON.stringify(event), { msgID: event.id });

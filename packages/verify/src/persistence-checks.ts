@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { NATS_TOPOLOGY, type NatsAccount } from '@qraft/config';
 import { postEvents, queryEventsByType } from './app-api';
+import { connectAs } from './nats-client';
 import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 
-const MARKER_STREAM = 'QRAFT_VERIFY_MARKERS';
-
 interface Markers {
   event?: { id: string; type: string };
-  jetstream?: { subject: string; body: string };
+  /** An event the publisher stored in the app's stream, at `seq`. */
+  jetstream?: { subject: string; seq: number };
   prometheus?: { time: number; series: number };
 }
 
-async function withNats<T>(url: string, fn: (nc: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
-  const nc = await connect({ servers: url, timeout: 5_000 });
+async function withNats<T>(url: string, account: NatsAccount | undefined, identity: 'publisher' | 'monitor', fn: (nc: NatsConnection) => Promise<T>): Promise<T> {
+  const nc = await connectAs(url, account, identity);
   try {
     return await fn(nc);
   } finally {
@@ -39,12 +40,16 @@ async function missingMarkers(context: StackContext, markers: Markers): Promise<
     if (events.length !== 1) missing.push(`ClickHouse: marker event ${markers.event.id} found ${events.length} times (want exactly 1)`);
   }
   if (markers.jetstream && endpoints.nats) {
-    const body = await withNats(endpoints.nats, async (nc) => {
-      const jsm = await jetstreamManager(nc);
-      const msg = await jsm.streams.getMessage(MARKER_STREAM, { last_by_subj: markers.jetstream!.subject }).catch(() => null);
-      return msg ? msg.string() : undefined;
-    });
-    if (body !== markers.jetstream.body) missing.push(`JetStream: marker on ${markers.jetstream.subject} is ${body === undefined ? 'gone' : 'changed'}`);
+    // The monitor identity may read stream state but no message: the marker's subject must still count one
+    // message, and the stream must still hold its sequence.
+    const { subject, seq } = markers.jetstream;
+    const state = await withNats(endpoints.nats, context.natsMonitor, 'monitor', async (nc) =>
+      (await (await jetstreamManager(nc)).streams.info(NATS_TOPOLOGY.stream, { subjects_filter: subject })).state,
+    );
+    const count = state.subjects?.[subject] ?? 0;
+    if (count !== 1 || seq < state.first_seq || seq > state.last_seq) {
+      missing.push(`JetStream: marker on ${subject} (sequence ${seq}) found ${count} times; ${NATS_TOPOLOGY.stream} holds sequences ${state.first_seq}–${state.last_seq}`);
+    }
   }
   if (markers.prometheus && endpoints.prometheus) {
     const series = await pollUntil('Prometheus to answer queries again', async () => promSeriesAt(endpoints.prometheus!, markers.prometheus!.time), 60_000);
@@ -93,16 +98,12 @@ export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
           markers.event = { id: id!, type };
         } else skipped.push('ClickHouse marker: the app API is not published');
         if (endpoints.nats) {
-          const subject = `qraft.verify.markers.m${randomUUID().slice(0, 8)}`;
-          const body = `marker ${new Date().toISOString()}`;
-          await withNats(endpoints.nats, async (nc) => {
-            const jsm = await jetstreamManager(nc);
-            await jsm.streams.info(MARKER_STREAM).catch(() =>
-              jsm.streams.add({ name: MARKER_STREAM, subjects: ['qraft.verify.markers.>'], storage: 'file' as never }),
-            );
-            await jetstream(nc).publish(subject, body);
-          });
-          markers.jetstream = { subject, body };
+          // As the publisher, into the app's stream (the publisher may create no stream of its own).
+          const type = `verify.jsmarker.j${randomUUID().slice(0, 8)}`;
+          const subject = `qraft.events.${type}`;
+          const event = { id: randomUUID(), type, source: 'qraft-verify', timestamp: new Date().toISOString(), payload: { marker: 'jetstream' } };
+          const ack = await withNats(endpoints.nats, context.natsPublisher, 'publisher', (nc) => jetstream(nc).publish(subject, JSON.stringify(event), { msgID: event.id }));
+          markers.jetstream = { subject, seq: ack.seq };
         } else skipped.push('JetStream marker: NATS is not published in this variant');
         if (endpoints.prometheus) {
           const time = Date.now() / 1_000;

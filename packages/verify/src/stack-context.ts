@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { DashboardQuery, Endpoints } from '@qraft/config';
+import type { DashboardQuery, Endpoints, NatsAccount } from '@qraft/config';
 
 /** A service of the running stack as the checks see it (built by infra from @qraft/config's model). */
 export interface StackService {
@@ -42,6 +42,10 @@ export interface StackContext {
   readonly endpoints: StackEndpoints;
   readonly clickhouse: { readonly user: string; readonly password: string };
   readonly grafana?: { readonly user: string; readonly password: string };
+  /** The NATS identity of clients that only send events; absent before secrets/ exists. */
+  readonly natsPublisher?: NatsAccount;
+  /** The NATS identity that reads JetStream info only. */
+  readonly natsMonitor?: NatsAccount;
   /** The compose network a frontend-only container joins for the isolation check. */
   readonly frontendNetwork: string;
   /** An image with node on PATH, for throwaway probe containers (the app image). */

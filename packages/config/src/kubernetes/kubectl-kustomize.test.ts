@@ -82,7 +82,7 @@ describe('kubectl kustomize on the rendered overlays (real kubectl)', () => {
       expect(await runCli(['generate', '--out', bare], {}, quiet)).toBe(0);
       const r = spawnSync(KUBECTL, ['kustomize', join(bare, kubeOverlayDir('prod'))], { encoding: 'utf8' });
       expect(r.status).not.toBe(0);
-      expect(r.stderr).toMatch(/secrets\/clickhouse/);
+      expect(r.stderr).toMatch(/secrets\/(clickhouse|nats)_/);
     } finally {
       rmSync(bare, { recursive: true, force: true });
     }

@@ -1,5 +1,7 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
+import type { NatsAccount } from '@qraft/config';
+import { connectAs } from '../nats-client';
 import type { LoadEvent, SendEvent } from './publish-load';
 
 export interface JetStreamSender {
@@ -12,10 +14,10 @@ export interface JetStreamSender {
 /**
  * Publishes straight to JetStream on `qraft.events.<type>` with the event id as `Nats-Msg-Id`, so a retry of
  * an event whose ack was lost is dropped by the stream's duplicate window. The connection reconnects forever:
- * a NATS crash is a pause, not the end of the load.
+ * a NATS crash is a pause, not the end of the load. It sends as the stack's publisher, as a real client would.
  */
-export async function jetStreamSender(natsUrl: string): Promise<JetStreamSender> {
-  const nc: NatsConnection = await connect({ servers: natsUrl, name: 'qraft-faults', timeout: 5_000, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+export async function jetStreamSender(natsUrl: string, publisher: NatsAccount | undefined): Promise<JetStreamSender> {
+  const nc: NatsConnection = await connectAs(natsUrl, publisher, 'publisher', { name: 'qraft-faults', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const js = jetstream(nc);
   return {
     connection: nc,
