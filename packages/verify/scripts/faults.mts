@@ -19,6 +19,7 @@ import {
   formatSummary,
   httpSender,
   jetStreamSender,
+  connectAs,
   parseFaultOptions,
   PublishLoad,
   runVerifyChecks,
@@ -72,6 +73,7 @@ export async function main(): Promise<number> {
   }
 
   const jetstream = await jetStreamSender(endpoints.nats, stackContext.natsPublisher);
+  const monitor = await connectAs(endpoints.nats, stackContext.natsMonitor, 'monitor', { name: 'qraft-faults-monitor', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
   const loadType = `faults.load.l${randomUUID().slice(0, 8)}`;
   const channels: LoadChannel[] = [
     ...(options.jetstreamRate > 0 ? [{ name: 'jetstream', ratePerSecond: options.jetstreamRate, send: jetstream.send }] : []),
@@ -84,6 +86,7 @@ export async function main(): Promise<number> {
     load: new PublishLoad({ type: loadType, channels, maxDurationMs: 600_000 }),
     loadType,
     jetstream,
+    monitor,
     compose,
     workspaceRoot,
     timing: DEFAULT_FAULT_TIMING,
@@ -107,7 +110,7 @@ export async function main(): Promise<number> {
   try {
     // Redeliveries are counted from here: JetStream keeps only a running total of deliveries per consumer.
     // Without this figure they count from each consumer's creation — a looser bound, said so, not a failure.
-    context.deliveriesAtStart = await deliverySnapshot(jetstream.connection, `qraft.events.${loadType}`).catch((error: Error) => {
+    context.deliveriesAtStart = await deliverySnapshot(monitor, `qraft.events.${loadType}`).catch((error: Error) => {
       log(`  JetStream's delivery figures before the load could not be read (${error.message}); redeliveries count from each consumer's creation`);
       return undefined;
     });
@@ -117,6 +120,7 @@ export async function main(): Promise<number> {
   } finally {
     await context.load.stop();
     await jetstream.close().catch(() => undefined);
+    await monitor.close().catch(() => undefined);
     // Whatever a fault left behind (a stopped container, an override's mount), `up` puts the stack back as
     // configured: directories and ownership prepared again, every service healthy.
     log('restoring the stack: infra up');

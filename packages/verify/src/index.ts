@@ -76,3 +76,4 @@ export {
   type SendEvent,
   type StoredCounts,
 } from './faults';
+export { connectAs } from './nats-client';

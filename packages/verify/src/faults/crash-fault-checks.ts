@@ -92,7 +92,7 @@ export const exactlyOnceAccounting: VerifyCheck<FaultContext> = {
       async () => {
         const now = await storedEventCounts(context.clickhouseAccess, context.loadType);
         if (!acked.every((e) => now.perId.has(e.id))) return undefined;
-        return drained(await deliverySnapshot(context.jetstream.connection, subject)) ? now : undefined;
+        return drained(await deliverySnapshot(context.monitor, subject)) ? now : undefined;
       },
       context.timing.drainTimeoutMs,
     ).catch(async (error: Error) => {
@@ -100,7 +100,7 @@ export const exactlyOnceAccounting: VerifyCheck<FaultContext> = {
       return storedEventCounts(context.clickhouseAccess, context.loadType);
     });
     const drainMs = performance.now() - drainStarted;
-    const deliveries = await deliverySnapshot(context.jetstream.connection, subject);
+    const deliveries = await deliverySnapshot(context.monitor, subject);
     const apiCounts = new Map<string, number>();
     for (const e of await queryEventsByType(context.stack.endpoints.app!, context.loadType)) apiCounts.set(e.id, (apiCounts.get(e.id) ?? 0) + 1);
     await mergeEvents(context.clickhouseAccess);

@@ -1,3 +1,4 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Check } from '@qraft/health';
 import type { CheckStatus } from '../outcome';
 import type { StackContext } from '../stack-context';
@@ -42,6 +43,8 @@ export interface FaultContext {
   readonly load: PublishLoad;
   readonly loadType: string;
   readonly jetstream: JetStreamSender;
+  /** A connection as the stack's monitor identity: JetStream's delivery figures (the publisher may not read them). */
+  readonly monitor: NatsConnection;
   readonly compose: ComposeRunner;
   readonly workspaceRoot: string;
   readonly timing: FaultTiming;

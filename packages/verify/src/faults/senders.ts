@@ -6,7 +6,7 @@ import type { LoadEvent, SendEvent } from './publish-load';
 
 export interface JetStreamSender {
   readonly send: SendEvent;
-  /** The sender's connection, also used to read JetStream's delivery figures. */
+  /** The sender's connection (as the publisher). */
   readonly connection: NatsConnection;
   readonly close: () => Promise<void>;
 }
