@@ -1,8 +1,8 @@
 import { probeClickHouse, probeNats, runChecks, type Check, type HealthReport } from '@qraft/health';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { createClickHouseClient, EventStore } from './event-store';
+import type { GracefulHttpServer } from './graceful-http-server';
 import { buildHttpServer } from './http-server';
 import { Ingestor } from './ingestor';
 import { AppMetrics } from './metrics';
@@ -21,7 +21,7 @@ const READY_PROBE_TIMEOUT_MS = 3_000;
 export class QraftApp {
   readonly metrics = new AppMetrics();
   readonly store: EventStore;
-  readonly http: FastifyInstance;
+  readonly http: GracefulHttpServer;
   private bus: NatsBus | undefined;
   private ingestor: Ingestor | undefined;
   private natsConnected = false;
@@ -59,7 +59,7 @@ export class QraftApp {
 
   /** Listens on HTTP and starts connecting; resolves once HTTP is up (not when ready). Returns the base URL. */
   async start(): Promise<string> {
-    const address = await this.http.listen({ host: this.config.httpHost, port: this.config.httpPort });
+    const address = await this.http.listen(this.config.httpHost, this.config.httpPort);
     this.logger.info({ address }, 'HTTP listening');
     this.background = Promise.all([this.connectNats(), this.prepareClickHouse()]).then(
       () => {
@@ -87,7 +87,7 @@ export class QraftApp {
     );
     this.watch = setInterval(() => void this.pingClickHouse(), CLICKHOUSE_WATCH_MS);
     this.watch.unref();
-    return `http://${this.config.httpHost === '0.0.0.0' ? '127.0.0.1' : this.config.httpHost}:${(this.http.server.address() as { port: number }).port}`;
+    return `http://${this.config.httpHost === '0.0.0.0' ? '127.0.0.1' : this.config.httpHost}:${this.http.port}`;
   }
 
   /** Resolves once the app is ready (for tests and benchmarks; the service itself never waits on this). */
