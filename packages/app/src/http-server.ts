@@ -1,6 +1,7 @@
 import { reportToJson, type HealthReport } from '@qraft/health';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { isEventType, validateEvent, type QraftEvent } from './event';
 import type { EventStore, PageCursor } from './event-store';
@@ -135,7 +136,7 @@ export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer 
   });
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json(error.toJSON(), error.statusCode as 400, JSON_TYPE);
+    if (error instanceof HttpError) return c.json(error.toJSON(), error.statusCode as ContentfulStatusCode, JSON_TYPE);
     log.error({ reqId: c.get('reqId'), err: error }, 'request failed');
     return c.json({ error: 'internal', message: 'the app failed to handle this request; see its logs' }, 500, JSON_TYPE);
   });
@@ -153,9 +154,9 @@ export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer 
 
   app.get('/metrics', async (c) => c.body(await options.metrics.registry.metrics(), 200, { 'content-type': options.metrics.registry.contentType }));
 
-  const body = jsonBody(options.bodyLimitBytes);
+  const parseJson = jsonBody(options.bodyLimitBytes);
 
-  app.post('/events', body, async (c) => {
+  app.post('/events', parseJson, async (c) => {
     const body = c.get('body');
     const items: unknown[] = Array.isArray(body) ? body : [body];
     if (items.length === 0) throw new HttpError(400, 'invalid_event', 'the batch is empty; send one event object or an array of them');
@@ -259,7 +260,7 @@ export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer 
     return c.json({ window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }, patterns }, 200, JSON_TYPE);
   });
 
-  app.post('/patterns', body, async (c) => {
+  app.post('/patterns', parseJson, async (c) => {
     const body = c.get('body') as Record<string, unknown> | null | undefined;
     const problems: string[] = [];
     const name = body?.['name'];
