@@ -56,12 +56,12 @@ describeEngine(`image security on ${ENGINE}`, () => {
     expect((await imageConfig(APP_IMAGE_TAG)).Healthcheck?.Test?.join(' ')).toMatch(/qraft-health|readyz|\/health/);
   });
 
-  it('the app image carries the protocol probes only: no stack model, engine client or YAML parser', async () => {
+  it('the app image carries the protocol probes only: no stack model, engine client, YAML parser, JSON-schema validator or fastify', async () => {
     const listed = await runCommand(ENGINE, ['run', '--rm', '--entrypoint', 'ls', APP_IMAGE_TAG, '/app/node_modules/.pnpm', '/app/node_modules/@qraft'], 60_000);
     expect(listed.ok).toBe(true);
     const packages = listed.stdout.split('\n').filter((l) => l.trim() !== '');
     expect(packages).toContain('health');
-    expect(packages.filter((p) => /^(config|stack|dockerode|docker-modem|ssh2|cpu-features|yaml|@qraft\+config)(@|$)/.test(p))).toEqual([]);
+    expect(packages.filter((p) => /^(config|stack|dockerode|docker-modem|ssh2|cpu-features|yaml|@qraft\+config|ajv|ajv-formats|fastify|@fastify\+[^@]+|fast-json-stringify)(@|$)/.test(p))).toEqual([]);
   });
 
   const secrets = workspaceSecrets(ROOT);

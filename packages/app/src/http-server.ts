@@ -1,9 +1,13 @@
 import { reportToJson, type HealthReport } from '@qraft/health';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { isEventType, validateEvent, type QraftEvent } from './event';
 import type { EventStore, PageCursor } from './event-store';
+import { GracefulHttpServer } from './graceful-http-server';
 import { HttpError } from './http-error';
+import { jsonBody, type JsonBodyVariables } from './json-body';
 import type { AppMetrics } from './metrics';
 import type { NatsBus } from './nats-bus';
 
@@ -34,10 +38,10 @@ const PATTERN_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_QUERY_TIME_MS = Date.UTC(2106, 0, 1);
 
 /** One query parameter; a repeated one (`?type=a&type=b`) arrives as an array and is refused. */
-function queryParam(query: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = query[name];
-  if (Array.isArray(value)) throw new HttpError(400, 'invalid_query', `${name} is given ${value.length} times; give it once`);
-  return value;
+function queryParam(query: Record<string, string[]>, name: string): string | undefined {
+  const values = query[name];
+  if (values !== undefined && values.length > 1) throw new HttpError(400, 'invalid_query', `${name} is given ${values.length} times; give it once`);
+  return values?.[0];
 }
 
 function parseTime(name: string, value: string | undefined, fallback: number): number {
@@ -89,61 +93,71 @@ export function envelopeChunks(serialised: readonly string[], maxEvents: number,
   return chunks;
 }
 
-/** The HTTP API: events in and out, patterns, health, readiness and metrics. */
-export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
+type ApiEnv = { Bindings: HttpBindings; Variables: JsonBodyVariables & { reqId: string } };
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+/** Probes and scrapes: logged at debug, so a 1 s scrape interval does not flood the info log. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** The request line as the client sent it (path and query), for logs and the 404 message. */
+function requestUrl(c: Context<ApiEnv>): string {
+  const raw = c.env?.incoming?.url;
+  if (raw !== undefined) return raw;
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+/** The HTTP API, not yet listening: events in and out, patterns, health, readiness and metrics. */
+export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer {
+  const server: GracefulHttpServer = new GracefulHttpServer((request, env) => app.fetch(request, env));
+  const closing = () => server.closing;
   const now = options.now ?? Date.now;
-  const app = Fastify({
-    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    // Requests are logged once, in onResponse below, with the fields this service cares about.
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.bodyLimitBytes,
-    return503OnClosing: true,
-  });
-  // Only JSON is accepted; fastify's default text/plain parser would hand a string to the routes.
-  app.removeContentTypeParser('text/plain');
+  const log = options.logger.child({ component: 'http' });
+  const app = new Hono<ApiEnv>();
+  let requests = 0;
 
-  app.addHook('onResponse', async (request, reply) => {
-    const quiet = ['/healthz', '/readyz', '/metrics'].includes(request.routeOptions.url ?? '');
-    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (quiet) request.log.debug(fields, 'request');
-    else request.log.info(fields, 'request');
-  });
-
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return reply.status(error.statusCode).send(error.toJSON());
-    const code = (error as FastifyError).code;
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ error: 'body_too_large', message: `request body is larger than ${options.bodyLimitBytes} bytes (QRAFT_HTTP_BODY_LIMIT_BYTES); send fewer events per request` });
+  // Outermost: the request log line (once per request, with the status the error handler chose), and the drain
+  // during shutdown — a request arriving then gets 503, and every response closes its keep-alive connection, so
+  // the server's close is not held up by idle sockets.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    requests = (requests + 1) % Number.MAX_SAFE_INTEGER;
+    const reqId = `req-${requests.toString(36)}`;
+    c.set('reqId', reqId);
+    if (closing()) {
+      c.res = c.json({ error: 'shutting_down', message: 'the app is shutting down; send the request again, to another instance or once it is back' }, 503, { ...JSON_TYPE, connection: 'close' });
+    } else {
+      await next();
+      if (closing()) c.header('connection', 'close');
     }
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      const sent = request.headers['content-type'] ?? 'none';
-      return reply.status(415).send({ error: 'unsupported_media_type', message: `content-type ${sent} is not accepted; send the body as JSON with content-type: application/json` });
-    }
-    if ((error as FastifyError).statusCode === 400) {
-      return reply.status(400).send({ error: 'invalid_json', message: `request body is not valid JSON: ${error.message}` });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ error: 'internal', message: 'the app failed to handle this request; see its logs' });
+    const fields = { reqId, method: c.req.method, url: requestUrl(c), statusCode: c.res.status, ms: Math.round(performance.now() - started) };
+    if (QUIET_PATHS.has(c.req.path) && (c.req.method === 'GET' || c.req.method === 'HEAD')) log.debug(fields, 'request');
+    else log.info(fields, 'request');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url}; see the API list in the app README` }),
+  app.onError((error, c) => {
+    if (error instanceof HttpError) return c.json(error.toJSON(), error.statusCode as ContentfulStatusCode, JSON_TYPE);
+    log.error({ reqId: c.get('reqId'), err: error }, 'request failed');
+    return c.json({ error: 'internal', message: 'the app failed to handle this request; see its logs' }, 500, JSON_TYPE);
+  });
+
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `no route ${c.req.method} ${requestUrl(c)}; see the API list in the app README` }, 404, JSON_TYPE),
   );
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, JSON_TYPE));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', async (c) => {
     const report = await options.readiness();
-    return reply.status(report.ok ? 200 : 503).header('content-type', 'application/json; charset=utf-8').send(reportToJson(report));
+    return c.body(reportToJson(report), report.ok ? 200 : 503, JSON_TYPE);
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', options.metrics.registry.contentType);
-    return options.metrics.registry.metrics();
-  });
+  app.get('/metrics', async (c) => c.body(await options.metrics.registry.metrics(), 200, { 'content-type': options.metrics.registry.contentType }));
 
-  app.post('/events', async (request, reply) => {
-    const body = request.body;
+  const parseJson = jsonBody(options.bodyLimitBytes);
+
+  app.post('/events', parseJson, async (c) => {
+    const body = c.get('body');
     const items: unknown[] = Array.isArray(body) ? body : [body];
     if (items.length === 0) throw new HttpError(400, 'invalid_event', 'the batch is empty; send one event object or an array of them');
     if (items.length > options.publishBatchMax) {
@@ -174,7 +188,7 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     const bus = options.bus();
     if (!bus) {
-      reply.header('retry-after', '5');
+      c.header('retry-after', '5');
       throw new HttpError(503, 'nats_unavailable', 'the app is not connected to NATS yet; retry shortly — see /readyz');
     }
     try {
@@ -194,14 +208,14 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
         options.metrics.eventsPublished.inc(acks.filter((a) => !a.duplicate).length);
       }
     } catch (error) {
-      reply.header('retry-after', '5');
+      c.header('retry-after', '5');
       throw new HttpError(503, 'nats_unavailable', `JetStream did not store the events (${(error as Error).message}); nothing is lost by retrying the same request — ids dedupe`);
     }
-    return reply.status(202).send({ ids: events.map((e) => e.id) });
+    return c.json({ ids: events.map((e) => e.id) }, 202, JSON_TYPE);
   });
 
-  app.get('/events', async (request) => {
-    const q = request.query as Record<string, string | string[] | undefined>;
+  app.get('/events', async (c) => {
+    const q = c.req.queries();
     const toMs = parseTime('to', queryParam(q, 'to'), now());
     const fromMs = parseTime('from', queryParam(q, 'from'), toMs - DEFAULT_RANGE_MS);
     if (fromMs >= toMs) throw new HttpError(400, 'invalid_query', 'from must be before to');
@@ -220,33 +234,34 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       throw new HttpError(400, 'invalid_query', 'type must be an event type: dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
     }
     const cursor = decodeCursor(queryParam(q, 'cursor'));
+    let page;
     try {
-      const page = await options.store.queryEvents({ type, fromMs, toMs, limit, cursor });
-      return { events: page.events, nextCursor: encodeCursor(page.nextCursor) };
+      page = await options.store.queryEvents({ type, fromMs, toMs, limit, cursor });
     } catch (error) {
       throw storeUnavailable(error);
     }
+    return c.json({ events: page.events, nextCursor: encodeCursor(page.nextCursor) }, 200, JSON_TYPE);
   });
 
-  app.get('/patterns', async (request) => {
-    const q = request.query as Record<string, string | string[] | undefined>;
-    const windowText = queryParam(q, 'window');
+  app.get('/patterns', async (c) => {
+    const windowText = queryParam(c.req.queries(), 'window');
     const windowSeconds = windowText === undefined ? DEFAULT_RANGE_MS / 1000 : Number(windowText);
     if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds * 1000 > options.queryMaxRangeMs) {
       throw new HttpError(400, 'invalid_query', `window is in seconds, an integer from 1 to ${Math.floor(options.queryMaxRangeMs / 1000)} (QRAFT_QUERY_MAX_RANGE_MS)`);
     }
     const toMs = now();
     const fromMs = toMs - windowSeconds * 1000;
+    let patterns;
     try {
-      const patterns = await options.store.patternsWithCounts(fromMs, toMs);
-      return { window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }, patterns };
+      patterns = await options.store.patternsWithCounts(fromMs, toMs);
     } catch (error) {
       throw storeUnavailable(error);
     }
+    return c.json({ window: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }, patterns }, 200, JSON_TYPE);
   });
 
-  app.post('/patterns', async (request, reply) => {
-    const body = request.body as Record<string, unknown> | null;
+  app.post('/patterns', parseJson, async (c) => {
+    const body = c.get('body') as Record<string, unknown> | null | undefined;
     const problems: string[] = [];
     const name = body?.['name'];
     const eventTypes = body?.['eventTypes'];
@@ -267,8 +282,8 @@ export function buildHttpServer(options: HttpServerOptions): FastifyInstance {
       if (error instanceof HttpError) throw error;
       throw storeUnavailable(error);
     }
-    return reply.status(201).send(pattern);
+    return c.json(pattern, 201, JSON_TYPE);
   });
 
-  return app;
+  return server;
 }

@@ -1,8 +1,8 @@
 import { probeClickHouse, probeNats, runChecks, type Check, type HealthReport } from '@qraft/health';
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config';
 import { createClickHouseClient, EventStore } from './event-store';
+import type { GracefulHttpServer } from './graceful-http-server';
 import { buildHttpServer } from './http-server';
 import { EnvelopeDecoder } from './envelope-decoder';
 import { Ingestor } from './ingestor';
@@ -22,7 +22,7 @@ const READY_PROBE_TIMEOUT_MS = 3_000;
 export class QraftApp {
   readonly metrics = new AppMetrics();
   readonly store: EventStore;
-  readonly http: FastifyInstance;
+  readonly http: GracefulHttpServer;
   private bus: NatsBus | undefined;
   private ingestor: Ingestor | undefined;
   private decoder: EnvelopeDecoder | undefined;
@@ -61,7 +61,7 @@ export class QraftApp {
 
   /** Listens on HTTP and starts connecting; resolves once HTTP is up (not when ready). Returns the base URL. */
   async start(): Promise<string> {
-    const address = await this.http.listen({ host: this.config.httpHost, port: this.config.httpPort });
+    const address = await this.http.listen(this.config.httpHost, this.config.httpPort);
     this.logger.info({ address }, 'HTTP listening');
     const c = this.config;
     this.decoder = new EnvelopeDecoder({ workers: c.decodeWorkers, limits: { maxEvents: c.envelopeMaxEvents, maxBytes: c.envelopeMaxBytes, eventMaxBytes: c.eventMaxBytes } });
@@ -92,7 +92,7 @@ export class QraftApp {
     );
     this.watch = setInterval(() => void this.pingClickHouse(), CLICKHOUSE_WATCH_MS);
     this.watch.unref();
-    return `http://${this.config.httpHost === '0.0.0.0' ? '127.0.0.1' : this.config.httpHost}:${(this.http.server.address() as { port: number }).port}`;
+    return `http://${this.config.httpHost === '0.0.0.0' ? '127.0.0.1' : this.config.httpHost}:${this.http.port}`;
   }
 
   /** Resolves once the app is ready (for tests and benchmarks; the service itself never waits on this). */
