@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readSecret } from './read-credentials';
+import { compareSync } from 'bcryptjs';
+import { parse } from 'yaml';
 import { renderClickhouseUsers } from './render-clickhouse-users';
+import { bcryptHash, renderPrometheusWebConfig } from './render-prometheus-web-config';
 import type { SecretModel, StackModel } from './stack-model';
 
 export interface EnsureSecretsResult {
@@ -32,8 +35,8 @@ function writePrivate(path: string, content: string): void {
 
 /**
  * Generates the stack's credentials on first use into `<root>/secrets/` (mode 0600, owned by the one
- * service that reads each). Random secrets are never regenerated; the ClickHouse users file is derived
- * from them and rewritten only when its content would change.
+ * service that reads each). Random secrets are never regenerated; the ClickHouse users file and Prometheus'
+ * web config are derived from them (hashes only) and rewritten only when a password they derive from changed.
  */
 export function ensureSecrets(root: string, model: StackModel): EnsureSecretsResult {
   const result: EnsureSecretsResult = { created: [], kept: [], updated: [], warnings: [] };
@@ -50,28 +53,60 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
     }
     own(path, secret, result.warnings);
   }
-  const users = model.secrets.find((s) => s.name === 'clickhouse_users');
-  if (users) {
-    const read = (name: string) => {
-      const s = model.secrets.find((x) => x.name === name);
-      return s ? readSecret(root, s) : undefined;
-    };
-    const app = read('clickhouse_app_password');
-    if (app !== undefined) {
-      const grafana = read('clickhouse_grafana_password');
-      const content = renderClickhouseUsers(model, grafana === undefined ? { app } : { app, grafana });
-      const path = pathOf(users);
-      const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-      if (before !== content) {
-        writePrivate(path, content);
-        (before === undefined ? result.created : result.updated).push(users.file);
-      } else {
-        result.kept.push(users.file);
-      }
-      own(path, users, result.warnings);
+  const read = (name: string) => {
+    const s = model.secrets.find((x) => x.name === name);
+    return s ? readSecret(root, s) : undefined;
+  };
+  const derive = (name: string, render: (before: string | undefined) => string | undefined) => {
+    const secret = model.secrets.find((s) => s.name === name);
+    if (!secret) return;
+    const path = pathOf(secret);
+    const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    const content = render(before);
+    if (content === undefined) return;
+    if (before !== content) {
+      writePrivate(path, content);
+      (before === undefined ? result.created : result.updated).push(secret.file);
+    } else {
+      result.kept.push(secret.file);
     }
-  }
+    own(path, secret, result.warnings);
+  };
+  derive('clickhouse_users', () => {
+    const app = read('clickhouse_app_password');
+    if (app === undefined) return undefined;
+    const grafana = read('clickhouse_grafana_password');
+    const exporter = read('clickhouse_exporter_password');
+    return renderClickhouseUsers(model, { app, ...(grafana === undefined ? {} : { grafana }), ...(exporter === undefined ? {} : { exporter }) });
+  });
+  derive('prometheus_web_config', (before) => {
+    const passwords: Array<[string, string | undefined]> = [
+      [model.prometheusUsers.stack, read('prometheus_password')],
+      [model.prometheusUsers.grafana, read('prometheus_grafana_password')],
+    ];
+    const previous = previousHashes(before);
+    // bcrypt salts at random: a hash that still verifies is kept, so an unchanged password leaves the file as it was.
+    const hashes = Object.fromEntries(
+      passwords.flatMap(([user, password]) => {
+        if (password === undefined) return [];
+        const old = previous[user];
+        return [[user, old !== undefined && compareSync(password, old) ? old : bcryptHash(password)]];
+      }),
+    );
+    return Object.keys(hashes).length === 0 ? undefined : renderPrometheusWebConfig(model, hashes);
+  });
   return result;
+}
+
+/** The hashes of an existing web config; none when it is absent or unreadable (then every hash is made anew). */
+function previousHashes(text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  try {
+    const users = (parse(text) as { basic_auth_users?: Record<string, unknown> } | null)?.basic_auth_users ?? {};
+    return Object.fromEntries(Object.entries(users).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 /** Values of the secrets that exist under `root`, for the "no secret in rendered files" check. */

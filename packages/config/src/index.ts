@@ -24,7 +24,7 @@ export {
   type ReadinessModel,
 } from './stack-model';
 export { loadStack, type StackInput, type ServiceOverride } from './load-stack';
-export { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
+export { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, PROMETHEUS_USERS } from './accounts';
 export { portEnvName, memoryEnvName, ENV } from './env-names';
 export { endpoints, type Endpoints } from './endpoints';
 export { omittedServices } from './omitted-services';
@@ -40,6 +40,7 @@ export { renderNatsConfig } from './render-nats-config';
 export { renderClickhouseConfig } from './render-clickhouse-config';
 export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickhouse-users';
 export { renderPrometheusConfig, scrapeTargets, SCRAPE_INTERVAL_MS } from './render-prometheus-config';
+export { bcryptHash, renderPrometheusWebConfig, type PrometheusUserHashes } from './render-prometheus-web-config';
 export { renderAlertRules, alertRules } from './render-alert-rules';
 export { renderGrafanaDatasources, renderGrafanaDashboardProvider, grafanaDatasources } from './render-grafana-provisioning';
 export { dashboardQueries, overviewDashboard, renderOverviewDashboard, type DashboardQuery, type GrafanaDashboard } from './overview-dashboard';

@@ -22,6 +22,7 @@ describe('readStackCredentials', () => {
       clickhouse: { user: 'qraft_app', password: secret('clickhouse_app_password') },
       clickhouseGrafana: { user: 'qraft_grafana', password: secret('clickhouse_grafana_password') },
       grafana: { user: model.grafanaAdmin.user, password: secret('grafana_admin_password') },
+      prometheus: { user: 'qraft', password: secret('prometheus_password') },
     });
     expect(model.grafanaAdmin.user).toBe('admin');
     expect(model.services.grafana.environment['GF_SECURITY_ADMIN_USER']).toBe(model.grafanaAdmin.user);
@@ -30,7 +31,13 @@ describe('readStackCredentials', () => {
   it('reads only the accounts of the image set (offline: no Grafana) and every secret file for leak scans', () => {
     const model = loadStack({ imageSet: 'offline' });
     ensureSecrets(root, model);
-    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse']);
-    expect([...readSecretFiles(root, model).keys()].sort()).toEqual(['secrets/clickhouse_app_password', 'secrets/clickhouse_users.xml']);
+    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse', 'prometheus']);
+    expect([...readSecretFiles(root, model).keys()].sort()).toEqual([
+      'secrets/clickhouse_app_password',
+      'secrets/clickhouse_exporter_password',
+      'secrets/clickhouse_users.xml',
+      'secrets/prometheus_password',
+      'secrets/prometheus_web.yml',
+    ]);
   });
 });

@@ -15,6 +15,8 @@ export interface StackCredentials {
   readonly clickhouseGrafana?: Account;
   /** Grafana's admin. */
   readonly grafana?: Account;
+  /** Prometheus' basic-auth user of the stack (readiness gate, verify, qraft-health). */
+  readonly prometheus?: Account;
 }
 
 /** One secret's content (a trailing newline is not part of it); undefined while the file does not exist. */
@@ -58,5 +60,11 @@ export function readStackCredentials(root: string, model: StackModel): StackCred
   const clickhouse = account(model.clickhouseUsers.app, 'clickhouse_app_password');
   const clickhouseGrafana = account(model.clickhouseUsers.grafana, 'clickhouse_grafana_password');
   const grafana = account(model.grafanaAdmin.user, 'grafana_admin_password');
-  return { ...(clickhouse ? { clickhouse } : {}), ...(clickhouseGrafana ? { clickhouseGrafana } : {}), ...(grafana ? { grafana } : {}) };
+  const prometheus = account(model.prometheusUsers.stack, 'prometheus_password');
+  return {
+    ...(clickhouse ? { clickhouse } : {}),
+    ...(clickhouseGrafana ? { clickhouseGrafana } : {}),
+    ...(grafana ? { grafana } : {}),
+    ...(prometheus ? { prometheus } : {}),
+  };
 }

@@ -16,12 +16,18 @@ interface SecretSpec {
 }
 
 const SECRET_SPECS: readonly SecretSpec[] = [
-  // The offline set's exporter reads ClickHouse's system tables as the app's user.
-  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', sharedWith: ['exporter'], kind: 'random', needs: ['app', 'clickhouse'] },
+  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', kind: 'random', needs: ['app', 'clickhouse'] },
+  // The offline set's exporter reads ClickHouse's system tables as a read-only user of its own.
+  { name: 'clickhouse_exporter_password', file: 'clickhouse_exporter_password', reader: 'exporter', kind: 'random', needs: ['exporter', 'clickhouse'] },
   { name: 'clickhouse_grafana_password', file: 'clickhouse_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'clickhouse'] },
   { name: 'grafana_admin_password', file: 'grafana_admin_password', reader: 'grafana', kind: 'random', needs: ['grafana'] },
   // ClickHouse reads only hashes of the passwords above, rendered into a users.d file on this machine.
   { name: 'clickhouse_users', file: 'clickhouse_users.xml', reader: 'clickhouse', kind: 'derived', needs: ['clickhouse'] },
+  // Prometheus' basic auth: the stack's user (its own healthcheck reads it inside the container too) and Grafana's.
+  { name: 'prometheus_password', file: 'prometheus_password', reader: 'prometheus', kind: 'random', needs: ['prometheus'] },
+  { name: 'prometheus_grafana_password', file: 'prometheus_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'prometheus'] },
+  // Prometheus reads only bcrypt hashes of the two, in a web.config.file rendered on this machine.
+  { name: 'prometheus_web_config', file: 'prometheus_web.yml', reader: 'prometheus', kind: 'derived', needs: ['prometheus'] },
 ];
 
 export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {
