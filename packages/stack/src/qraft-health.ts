@@ -47,7 +47,8 @@ export function stackCommands(workspaceRoot: string): StackCommands {
       // Credentials given in the environment win; else the stack's own from secrets/ (@qraft/config's reader).
       const given = (x: { user?: string; password?: string }) => (x.user !== undefined && x.password !== undefined ? { user: x.user, password: x.password } : undefined);
       const clickhouse = given(c.credentials.clickhouse) ?? readOwn(model, workspaceRoot).clickhouse;
-      const checks = readinessChecks(model, docker, clickhouse ? { clickhouse } : {});
+      const prometheus = given(c.credentials.prometheus) ?? readOwn(model, workspaceRoot).prometheus;
+      const checks = readinessChecks(model, docker, { ...(clickhouse ? { clickhouse } : {}), ...(prometheus ? { prometheus } : {}) });
       if (checks.length === 0) throw new UsageError('the stack definition has no services to check');
       return checks;
     },

@@ -25,6 +25,7 @@ export function contextFromStack(handle: StackHandle, control: StackControl, sta
     endpoints: endpoints(model, 'host'),
     clickhouse: credentials.clickhouse ?? { user: model.clickhouseUsers.app, password: '' },
     ...(credentials.grafana ? { grafana: credentials.grafana } : {}),
+    ...(credentials.prometheus ? { prometheus: credentials.prometheus } : {}),
     frontendNetwork: `${model.project}_frontend`,
     probeImage: model.services.app.image.reference,
     control,

@@ -4,7 +4,7 @@ export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, 
 export { contextFromStack, stackServices } from './context-from-stack';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
-export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
+export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, prometheusWantsLogin, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
 export { networkOf, runInStackNetwork } from './network-probe';
 export { PrometheusInNetwork, type PromSeries } from './prometheus-in-network';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
