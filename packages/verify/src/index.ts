@@ -16,6 +16,7 @@ export type { StackContext, StackControl, StackEndpoints, StackMonitoring, Stack
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
+export { noSecretsInLogsCheck } from './secret-log-checks';
 export { writeReports } from './write-reports';
 export { parseVerifyOptions, VERIFY_HELP, type VerifyOptions } from './verify-options';
 export {

@@ -40,6 +40,8 @@ export interface StackContext {
   readonly endpoints: StackEndpoints;
   readonly clickhouse: { readonly user: string; readonly password: string };
   readonly grafana?: { readonly user: string; readonly password: string };
+  /** The generated passwords by secret file, for the no-secret-in-logs check; never printed. */
+  readonly secretValues?: ReadonlyMap<string, string>;
   /** Prometheus' basic-auth login of the stack; absent when secrets/ has none (then its API answers 401). */
   readonly prometheus?: { readonly user: string; readonly password: string };
   /** The compose network a frontend-only container joins for the isolation check. */
