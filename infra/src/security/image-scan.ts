@@ -93,7 +93,7 @@ export async function saveImage(engine: EngineName, ref: string): Promise<SavedI
 }
 
 /** Files whose presence in an image is itself a leak, whatever their content. */
-const SECRET_PATHS = /(^|\/)(run\/secrets\/.+|secrets\/[^/]+|etc\/clickhouse-server\/users\.d\/.+|\.env|id_rsa|id_ed25519|\.npmrc|\.git-credentials|(clickhouse_app|clickhouse_grafana|grafana_admin)_password|clickhouse_users\.xml)$/i;
+const SECRET_PATHS = /(^|\/)(run\/secrets\/.+|secrets\/[^/]+|etc\/clickhouse-server\/users\.d\/.+|\.env|id_rsa|id_ed25519|\.npmrc|\.git-credentials|(clickhouse_app|clickhouse_grafana|clickhouse_exporter|grafana_admin|prometheus|prometheus_grafana)_password|clickhouse_users\.xml|prometheus_web\.yml)$/i;
 /** Text configuration worth reading for `password=…`; libraries, docs and binaries are not. */
 const CONFIG_TEXT = /\.(env|conf|cnf|cfg|ini|properties|xml|ya?ml|json|toml|sh)$|(^|\/)\.npmrc$/i;
 const NOT_CONFIG = /(^|\/)(node_modules|usr\/share|usr\/lib|usr\/include|var\/lib\/dpkg|etc\/ssl)\//;

@@ -58,6 +58,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    ['QRAFT_CLICKHOUSE_URL', 'http://qraft_app:s3cret@clickhouse:8123', 'QRAFT_CLICKHOUSE_URL="http://clickhouse:8123/" carries a user or password (user:password@) — take them out of the URL and set QRAFT_CLICKHOUSE_USER and QRAFT_CLICKHOUSE_PASSWORD_FILE'],
+    ['QRAFT_NATS_URL', 'nats://app:s3cret@nats:4222', 'QRAFT_NATS_URL="nats://nats:4222" carries a user or password (user:password@) — take them out of the URL and set QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE'],
+    ['QRAFT_NATS_URL', 'http://app:s3cret@nats:4222', 'QRAFT_NATS_PASSWORD_FILE'],
+  ])('refuses %s with credentials in it, naming the variables to use, without repeating the password', (name, value, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppConfigError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('s3cret');
+  });
+
   it('reads the ClickHouse password from a secret file without its trailing newline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qraft-config-'));
     writeFileSync(join(dir, 'pw'), 's3cret\n');

@@ -77,21 +77,31 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     }
     return value;
   };
-  const url = (name: string, fallback: string, protocols: readonly string[]): string => {
+  const url = (name: string, fallback: string, protocols: readonly string[], credentialVars: string): string => {
     const value = str(name, fallback);
+    let parsed: URL;
     try {
-      const parsed = new URL(value);
-      if (!protocols.includes(parsed.protocol)) {
-        problems.push(`${name}=${JSON.stringify(value)} must use ${protocols.join(' or ')} (e.g. ${fallback})`);
-      }
+      parsed = new URL(value);
     } catch {
       problems.push(`${name}=${JSON.stringify(value)} is not a URL (e.g. ${fallback})`);
+      return value;
+    }
+    if (parsed.username !== '' || parsed.password !== '') {
+      // A URL is logged, shown in `docker inspect` and kept in shell history: credentials go in files. The message
+      // (and the value kept) has them taken out, so the password reaches no log.
+      parsed.username = '';
+      parsed.password = '';
+      problems.push(`${name}=${JSON.stringify(parsed.toString())} carries a user or password (user:password@) — take them out of the URL and set ${credentialVars}`);
+      return parsed.toString();
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      problems.push(`${name}=${JSON.stringify(value)} must use ${protocols.join(' or ')} (e.g. ${fallback})`);
     }
     return value;
   };
 
-  const natsUrl = url('QRAFT_NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']);
-  const clickhouseUrl = url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123', ['http:', 'https:']);
+  const natsUrl = url('QRAFT_NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:'], 'QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE');
+  const clickhouseUrl = url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123', ['http:', 'https:'], 'QRAFT_CLICKHOUSE_USER and QRAFT_CLICKHOUSE_PASSWORD_FILE');
 
   let clickhousePassword = env['QRAFT_CLICKHOUSE_PASSWORD'] ?? '';
   const passwordFile = env['QRAFT_CLICKHOUSE_PASSWORD_FILE']?.trim();

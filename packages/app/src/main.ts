@@ -58,7 +58,7 @@ export function appCli(deps: MainDeps): CliSpec<Record<string, never>> {
       const config = loadConfig(deps.env);
       let logger: Logger;
       try {
-        logger = createLogger({ level: config.logLevel, logDir: config.logDir });
+        logger = createLogger({ level: config.logLevel, logDir: config.logDir, secrets: [config.clickhousePassword, config.natsPassword ?? ''] });
       } catch (error) {
         throw new UsageError(`cannot write logs to QRAFT_LOG_DIR=${config.logDir} (${(error as Error).message}) — mount a writable volume there or unset it`);
       }

@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareSync } from 'bcryptjs';
+import { parse } from 'yaml';
 import { ensureSecrets } from './ensure-secrets';
 import { loadStack } from './load-stack';
 
@@ -39,12 +41,42 @@ describe('ensureSecrets', () => {
     const result = ensureSecrets(root, loadStack({ imageSet: 'offline' }));
     expect(result.created.sort()).toEqual([
       'secrets/clickhouse_app_password',
+      'secrets/clickhouse_exporter_password',
       'secrets/clickhouse_users.xml',
       'secrets/nats_accounts.conf',
       'secrets/nats_app_password',
       'secrets/nats_monitor_password',
       'secrets/nats_publisher_password',
       'secrets/nats_system_password',
+      'secrets/prometheus_password',
+      'secrets/prometheus_web.yml',
     ]);
+  });
+
+  it("writes Prometheus' web config with bcrypt hashes that verify, and never the passwords", () => {
+    const model = loadStack({ imageSet: 'registry' });
+    ensureSecrets(root, model);
+    const web = parse(readFileSync(join(root, 'secrets/prometheus_web.yml'), 'utf8')) as { basic_auth_users: Record<string, string> };
+    const password = (file: string) => readFileSync(join(root, 'secrets', file), 'utf8').trim();
+    expect(Object.keys(web.basic_auth_users).sort()).toEqual(['grafana', 'qraft']);
+    expect(compareSync(password('prometheus_password'), web.basic_auth_users['qraft']!)).toBe(true);
+    expect(compareSync(password('prometheus_grafana_password'), web.basic_auth_users['grafana']!)).toBe(true);
+    const text = readFileSync(join(root, 'secrets/prometheus_web.yml'), 'utf8');
+    expect(text).not.toContain(password('prometheus_password'));
+    expect(statSync(join(root, 'secrets/prometheus_web.yml')).mode & 0o777).toBe(0o600);
+    if (process.getuid?.() === 0) expect(statSync(join(root, 'secrets/prometheus_web.yml')).uid).toBe(65534);
+  });
+
+  it('keeps the web config byte for byte while its passwords stay, and re-hashes only the one that changed', () => {
+    const model = loadStack({ imageSet: 'registry' });
+    ensureSecrets(root, model);
+    const before = parse(readFileSync(join(root, 'secrets/prometheus_web.yml'), 'utf8')) as { basic_auth_users: Record<string, string> };
+    expect(ensureSecrets(root, model).kept).toContain('secrets/prometheus_web.yml');
+
+    writeFileSync(join(root, 'secrets/prometheus_password'), 'a-new-password-by-hand\n');
+    expect(ensureSecrets(root, model).updated).toEqual(['secrets/prometheus_web.yml']);
+    const after = parse(readFileSync(join(root, 'secrets/prometheus_web.yml'), 'utf8')) as { basic_auth_users: Record<string, string> };
+    expect(compareSync('a-new-password-by-hand', after.basic_auth_users['qraft']!)).toBe(true);
+    expect(after.basic_auth_users['grafana']).toBe(before.basic_auth_users['grafana']);
   });
 });

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readSecret } from './read-credentials';
+import { parse } from 'yaml';
 import { renderClickhouseUsers } from './render-clickhouse-users';
 import { NATS_ACCOUNTS } from './accounts';
 import { natsPasswordHashes } from './nats-password-hashes';
 import { renderNatsAccounts } from './render-nats-accounts';
+import { keepOrHash } from './bcrypt-hashes';
+import { renderPrometheusWebConfig } from './render-prometheus-web-config';
 import type { SecretModel, StackModel } from './stack-model';
 
 export interface EnsureSecretsResult {
@@ -37,8 +40,8 @@ function writePrivate(path: string, content: string): void {
 
 /**
  * Generates the stack's credentials on first use into `<root>/secrets/` (mode 0600, owned by the one
- * service that reads each). Random secrets are never regenerated; the ClickHouse users file and the NATS
- * accounts file are derived from them and rewritten only when their content would change.
+ * service that reads each). Random secrets are never regenerated; the ClickHouse users file, the NATS accounts
+ * file and Prometheus' web config are derived from them (hashes only) and rewritten only when their content would change.
  */
 export function ensureSecrets(root: string, model: StackModel): EnsureSecretsResult {
   const result: EnsureSecretsResult = { created: [], kept: [], updated: [], warnings: [] };
@@ -55,10 +58,17 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
     }
     own(path, secret, result.warnings);
   }
-  const writeDerived = (secret: SecretModel, render: (before: string | undefined) => string) => {
+  const read = (name: string) => {
+    const s = model.secrets.find((x) => x.name === name);
+    return s ? readSecret(root, s) : undefined;
+  };
+  const derive = (name: string, render: (before: string | undefined) => string | undefined) => {
+    const secret = model.secrets.find((s) => s.name === name);
+    if (!secret) return;
     const path = pathOf(secret);
     const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
     const content = render(before);
+    if (content === undefined) return;
     if (before !== content) {
       writePrivate(path, content);
       (before === undefined ? result.created : result.updated).push(secret.file);
@@ -67,40 +77,43 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
     }
     own(path, secret, result.warnings);
   };
-  const natsAccounts = model.secrets.find((s) => s.name === 'nats_accounts');
-  if (natsAccounts) {
+  derive('clickhouse_users', () => {
+    const app = read('clickhouse_app_password');
+    if (app === undefined) return undefined;
+    const grafana = read('clickhouse_grafana_password');
+    const exporter = read('clickhouse_exporter_password');
+    return renderClickhouseUsers(model, { app, ...(grafana === undefined ? {} : { grafana }), ...(exporter === undefined ? {} : { exporter }) });
+  });
+  derive('nats_accounts', (before) => {
     const account = (identity: 'app' | 'publisher' | 'monitor' | 'system') => {
-      const secret = model.secrets.find((x) => x.name === `nats_${identity}_password`);
-      const password = secret ? readSecret(root, secret) : undefined;
+      const password = read(`nats_${identity}_password`);
       return password === undefined ? undefined : { user: NATS_ACCOUNTS[identity].user, password };
     };
     const [app, publisher, monitor, system] = [account('app'), account('publisher'), account('monitor'), account('system')];
-    if (app && publisher && monitor && system) {
-      writeDerived(natsAccounts, (before) => renderNatsAccounts(model, natsPasswordHashes({ app, publisher, monitor, system }, before)));
-    }
-  }
-  const users = model.secrets.find((s) => s.name === 'clickhouse_users');
-  if (users) {
-    const read = (name: string) => {
-      const s = model.secrets.find((x) => x.name === name);
-      return s ? readSecret(root, s) : undefined;
-    };
-    const app = read('clickhouse_app_password');
-    if (app !== undefined) {
-      const grafana = read('clickhouse_grafana_password');
-      const content = renderClickhouseUsers(model, grafana === undefined ? { app } : { app, grafana });
-      const path = pathOf(users);
-      const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-      if (before !== content) {
-        writePrivate(path, content);
-        (before === undefined ? result.created : result.updated).push(users.file);
-      } else {
-        result.kept.push(users.file);
-      }
-      own(path, users, result.warnings);
-    }
-  }
+    if (!app || !publisher || !monitor || !system) return undefined;
+    return renderNatsAccounts(model, natsPasswordHashes({ app, publisher, monitor, system }, before));
+  });
+  derive('prometheus_web_config', (before) => {
+    const passwords: Array<[string, string | undefined]> = [
+      [model.prometheusUsers.stack, read('prometheus_password')],
+      [model.prometheusUsers.grafana, read('prometheus_grafana_password')],
+    ];
+    const present = Object.fromEntries(passwords.flatMap(([user, password]) => (password === undefined ? [] : [[user, password]])));
+    const hashes = keepOrHash(present, previousHashes(before));
+    return Object.keys(hashes).length === 0 ? undefined : renderPrometheusWebConfig(model, hashes);
+  });
   return result;
+}
+
+/** The hashes of an existing web config; none when it is absent or unreadable (then every hash is made anew). */
+function previousHashes(text: string | undefined): Map<string, string> {
+  if (text === undefined) return new Map();
+  try {
+    const users = (parse(text) as { basic_auth_users?: Record<string, unknown> } | null)?.basic_auth_users ?? {};
+    return new Map(Object.entries(users).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return new Map();
+  }
 }
 
 /** Values of the secrets that exist under `root`, for the "no secret in rendered files" check. */

@@ -24,7 +24,7 @@ export {
   type ReadinessModel,
 } from './stack-model';
 export { loadStack, type StackInput, type ServiceOverride } from './load-stack';
-export { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
+export { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, PROMETHEUS_USERS } from './accounts';
 export { NATS_ACCOUNTS, NATS_TOPOLOGY } from './accounts';
 export { portEnvName, memoryEnvName, ENV } from './env-names';
 export { endpoints, type Endpoints } from './endpoints';
@@ -44,6 +44,8 @@ export { natsPasswordHashes } from './nats-password-hashes';
 export { renderClickhouseConfig } from './render-clickhouse-config';
 export { renderClickhouseUsers, type ClickhousePasswords } from './render-clickhouse-users';
 export { renderPrometheusConfig, scrapeTargets, SCRAPE_INTERVAL_MS } from './render-prometheus-config';
+export { renderPrometheusWebConfig, type PrometheusUserHashes } from './render-prometheus-web-config';
+export { keepOrHash, BCRYPT_COST } from './bcrypt-hashes';
 export { renderAlertRules, alertRules } from './render-alert-rules';
 export { renderGrafanaDatasources, renderGrafanaDashboardProvider, grafanaDatasources } from './render-grafana-provisioning';
 export { dashboardQueries, overviewDashboard, renderOverviewDashboard, type DashboardQuery, type GrafanaDashboard } from './overview-dashboard';

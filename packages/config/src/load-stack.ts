@@ -1,4 +1,4 @@
-import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER } from './accounts';
+import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, PROMETHEUS_USERS } from './accounts';
 import { ConfigError } from './config-error';
 import { ENV } from './env-names';
 import { nonEmpty, readOverrides, type NormalOverride } from './read-overrides';
@@ -72,6 +72,7 @@ export function loadStack(input: StackInput = {}): StackModel {
     secrets,
     clickhouseUsers: CLICKHOUSE_USERS,
     grafanaAdmin: { user: GRAFANA_ADMIN_USER },
+    prometheusUsers: PROMETHEUS_USERS,
   };
 }
 

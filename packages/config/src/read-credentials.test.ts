@@ -26,6 +26,7 @@ describe('readStackCredentials', () => {
       grafana: { user: model.grafanaAdmin.user, password: secret('grafana_admin_password') },
       natsPublisher: { user: 'qraft_publisher', password: secret('nats_publisher_password'), inboxPrefix: '_INBOX' },
       natsMonitor: { user: 'qraft_monitor', password: secret('nats_monitor_password'), inboxPrefix: '_INBOX_qraft_monitor' },
+      prometheus: { user: 'qraft', password: secret('prometheus_password') },
     });
     expect(model.grafanaAdmin.user).toBe('admin');
     expect(model.services.grafana.environment['GF_SECURITY_ADMIN_USER']).toBe(model.grafanaAdmin.user);
@@ -34,11 +35,14 @@ describe('readStackCredentials', () => {
   it('reads only the accounts of the image set (offline: no Grafana) and every secret file for leak scans', () => {
     const model = loadStack({ imageSet: 'offline' });
     ensureSecrets(root, model);
-    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse', 'natsPublisher', 'natsMonitor']);
+    expect(Object.keys(readStackCredentials(root, model))).toEqual(['clickhouse', 'natsPublisher', 'natsMonitor', 'prometheus']);
     expect([...readSecretFiles(root, model).keys()].sort()).toEqual([
       'secrets/clickhouse_app_password',
+      'secrets/clickhouse_exporter_password',
       'secrets/clickhouse_users.xml',
       ...NATS_SECRET_FILES,
+      'secrets/prometheus_password',
+      'secrets/prometheus_web.yml',
     ]);
   });
 });

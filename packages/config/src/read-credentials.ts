@@ -25,6 +25,8 @@ export interface StackCredentials {
   readonly natsPublisher?: NatsAccount;
   /** NATS: JetStream info only (the readiness gate and checks). */
   readonly natsMonitor?: NatsAccount;
+  /** Prometheus' basic-auth user of the stack (readiness gate, verify, qraft-health). */
+  readonly prometheus?: Account;
 }
 
 /** One secret's content (a trailing newline is not part of it); undefined while the file does not exist. */
@@ -74,11 +76,13 @@ export function readStackCredentials(root: string, model: StackModel): StackCred
   };
   const natsPublisher = nats('publisher');
   const natsMonitor = nats('monitor');
+  const prometheus = account(model.prometheusUsers.stack, 'prometheus_password');
   return {
     ...(clickhouse ? { clickhouse } : {}),
     ...(clickhouseGrafana ? { clickhouseGrafana } : {}),
     ...(grafana ? { grafana } : {}),
     ...(natsPublisher ? { natsPublisher } : {}),
     ...(natsMonitor ? { natsMonitor } : {}),
+    ...(prometheus ? { prometheus } : {}),
   };
 }

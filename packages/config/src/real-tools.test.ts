@@ -39,6 +39,8 @@ describe('the rendered files, checked by the real tools', () => {
     root = mkdtempSync(join(tmpdir(), 'qraft-tools-'));
     expect(await runConfigCli(['generate', '--out', root], {}, quiet)).toBe(0);
     ensureSecrets(root, loadStack({ imageSet: 'registry' }));
+    // The offline set's users file (last written) has the exporter's read-only user too.
+    ensureSecrets(root, loadStack({ imageSet: 'offline' }));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -72,6 +74,11 @@ describe('the rendered files, checked by the real tools', () => {
       const r = spawnSync(promtool.path!, ['check', 'config', join(root, `configs/prometheus/${set}/prometheus.yml`)], { encoding: 'utf8' });
       expect({ set, status: r.status, out: r.status === 0 ? '' : r.stdout + r.stderr }).toEqual({ set, status: 0, out: '' });
     }
+  });
+
+  (promtool.path ? it : it.skip)("promtool check web-config accepts Prometheus' generated web config", () => {
+    const r = spawnSync(promtool.path!, ['check', 'web-config', join(root, 'secrets/prometheus_web.yml')], { encoding: 'utf8' });
+    expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({ status: 0, out: expect.stringContaining('SUCCESS') });
   });
 
   withTool(has('nats-server', ['--version']), 'nats-server')('nats-server -t accepts nats-server.conf with the accounts file where the container mounts it', () => {
@@ -132,6 +139,21 @@ describe('the rendered files, checked by the real tools', () => {
           }).on('error', reject);
         });
         expect(fromOtherAddress).toMatch(/User default is not allowed to connect from address/);
+
+        // The exporter's own user reads the system tables it scrapes and nothing else, and changes nothing.
+        const exporter = readFileSync(join(root, 'secrets/clickhouse_exporter_password'), 'utf8').trim();
+        const asExporter = async (sql: string) => {
+          const res = await fetch(`http://127.0.0.1:${http}/?query=${encodeURIComponent(sql)}`, {
+            headers: { 'X-ClickHouse-User': 'qraft_exporter', 'X-ClickHouse-Key': exporter },
+          });
+          return { status: res.status, body: (await res.text()).trim() };
+        };
+        for (const table of ['events', 'metrics', 'asynchronous_metrics']) {
+          expect({ table, status: (await asExporter(`SELECT count() > 0 FROM system.${table}`)).status }).toEqual({ table, status: 200 });
+        }
+        expect((await asExporter('CREATE DATABASE exporter_was_here')).body).toMatch(/readonly mode|Cannot execute query in readonly mode/i);
+        expect((await asExporter('SELECT count() FROM default.anything')).body).toMatch(/Access denied to database default/);
+        expect((await asExporter('SELECT 1 SETTINGS readonly = 0')).status).not.toBe(200);
       } finally {
         server.kill('SIGTERM');
         await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));

@@ -13,6 +13,8 @@ export interface GrafanaDatasource {
   readonly url?: string;
   readonly isDefault: boolean;
   readonly editable: false;
+  readonly basicAuth?: boolean;
+  readonly basicAuthUser?: string;
   readonly jsonData?: Readonly<Record<string, string | number | boolean>>;
   readonly secureJsonData?: Readonly<Record<string, string>>;
 }
@@ -30,6 +32,10 @@ export function grafanaDatasources(model: StackModel): GrafanaDatasource[] {
       url: `http://prometheus:${port('prometheus', 'http')}`,
       isDefault: true,
       editable: false,
+      // Prometheus answers 401 without basic auth; Grafana has a user of its own there.
+      basicAuth: true,
+      basicAuthUser: model.prometheusUsers.grafana,
+      secureJsonData: { basicAuthPassword: `$__file{${SECRET_TARGETS.prometheus_grafana_password}}` },
     },
     {
       name: 'ClickHouse',

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { hashComment, headerLines } from './generated-header';
+import { SECRET_TARGETS } from './secret-targets';
 import type { StackModel } from './stack-model';
 
 export const ALERT_RULES_FILE = 'alerts.yml';
@@ -30,6 +31,8 @@ export function renderPrometheusConfig(model: StackModel): string {
     scrape_configs: scrapeTargets(model).map((t) => ({
       job_name: t.job,
       metrics_path: t.path,
+      // Prometheus' own /metrics is behind its basic auth too; it logs in as the stack's user from the mounted secret.
+      ...(t.target.startsWith('prometheus:') ? { basic_auth: { username: model.prometheusUsers.stack, password_file: SECRET_TARGETS.prometheus_password } } : {}),
       static_configs: [{ targets: [t.target] }],
     })),
   };

@@ -26,8 +26,11 @@ describe('renderers (golden files)', () => {
     expectGolden('clickhouse.offline.xml', renderClickhouseConfig(offline));
   });
   it('renders ClickHouse users with hashed passwords only', () => {
-    const users = renderClickhouseUsers(registry, { app: 'app-password-1', grafana: 'grafana-password-1' });
+    const users = renderClickhouseUsers(registry, { app: 'app-password-1', grafana: 'grafana-password-1', exporter: 'exporter-password-1' });
     expect(users).not.toContain('app-password-1');
+    expect(users).not.toContain('exporter-password-1');
+    // The exporter's user: read-only without setting changes (readonly 1), confined to the system database.
+    expect(users).toMatch(/<qraft_exporter>[\s\S]*<profile>qraft_system_reader<\/profile>[\s\S]*<allow_databases><database>system<\/database><\/allow_databases>/);
     expectGolden('clickhouse-users.xml', users);
   });
   it('renders prometheus.yml and alert rules', () => {

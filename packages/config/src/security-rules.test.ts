@@ -47,12 +47,32 @@ const BREAKS: Record<string, { variant: 'dev' | 'prod'; doc: () => Doc; expect: 
       const d = devRegistry();
       const e = svc(d, 'grafana').environment as Record<string, string>;
       e['GF_AUTH_ANONYMOUS_ENABLED'] = 'true';
+      e['GF_USERS_ALLOW_SIGN_UP'] = 'true';
       delete e['GF_SECURITY_ADMIN_PASSWORD__FILE'];
       return d;
     },
-    expect: /GF_AUTH_ANONYMOUS_ENABLED=false[\s\S]*without it the admin password is the default "admin"/,
+    expect: /GF_AUTH_ANONYMOUS_ENABLED=false[\s\S]*GF_USERS_ALLOW_SIGN_UP=false[\s\S]*without it the admin password is the default "admin"/,
   },
 };
+
+describe('Grafana on the registry set (the only set with Grafana): generated admin password, anonymous access and sign-up off', () => {
+  const rule = SECURITY_RULES.find((r) => r.id === 'qraft/grafana-auth')!;
+  const registryDocs = DOCUMENTS.filter((d) => d.name.includes('registry') || d.name === 'docker-compose.yml');
+
+  it.each(registryDocs.map((d) => [d.name, d] as const))('%s has Grafana, so the rule is not met by its absence', (_name, d) => {
+    const grafana = (parseComposeDocument(d.text).services as Record<string, { environment?: Record<string, string> }>)['grafana'];
+    expect(grafana?.environment).toMatchObject({ GF_AUTH_ANONYMOUS_ENABLED: 'false', GF_USERS_ALLOW_SIGN_UP: 'false', GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password' });
+    expect(validateComposeRules('c.yml', parseComposeDocument(d.text), { variant: d.variant, text: d.text }, [rule])).toEqual([]);
+  });
+
+  it('catches an admin password file that is not the generated secret', () => {
+    const d = devRegistry();
+    (d as unknown as { secrets: Record<string, { file: string }> }).secrets['grafana_admin_password'] = { file: './grafana-admin.txt' };
+    expect(validateComposeRules('c.yml', d, { variant: 'dev', text: '' }, [rule]).map((p) => p.message).join('\n')).toMatch(
+      /admin password comes from \.\/grafana-admin\.txt, not the generated secrets\/grafana_admin_password/,
+    );
+  });
+});
 
 describe('compose security rules (CIS Docker Benchmark v1.6 where an item applies)', () => {
   const check = (rule: (typeof SECURITY_RULES)[number], doc: ComposeDocument, variant: 'dev' | 'prod', text = '') =>

@@ -183,18 +183,25 @@ export const SECURITY_RULES: readonly ComposeRule[] = [
   },
   {
     id: 'qraft/grafana-auth',
-    why: 'Grafana has no anonymous access and no default admin password',
+    why: 'Grafana has no anonymous access, no sign-up and a generated admin password (not the default)',
     check: (doc) => {
       const grafana = doc.services?.['grafana'] as SecurityComposeService | undefined;
       if (!grafana) return [];
       const e = env(grafana);
       const problems: string[] = [];
       if (e['GF_AUTH_ANONYMOUS_ENABLED'] !== 'false') problems.push('grafana does not set GF_AUTH_ANONYMOUS_ENABLED=false — set it, so anonymous access is off whatever the image defaults to');
+      if (e['GF_USERS_ALLOW_SIGN_UP'] !== 'false') problems.push('grafana does not set GF_USERS_ALLOW_SIGN_UP=false — set it, so nobody can make an account of their own');
       if ('GF_SECURITY_ADMIN_PASSWORD' in e) problems.push('grafana sets GF_SECURITY_ADMIN_PASSWORD — use GF_SECURITY_ADMIN_PASSWORD__FILE and a compose secret');
       const file = e['GF_SECURITY_ADMIN_PASSWORD__FILE'];
-      const mounted = (grafana.secrets ?? []).map((s) => (typeof s === 'string' ? `/run/secrets/${s}` : (s.target ?? `/run/secrets/${s.source}`)));
+      const uses = (grafana.secrets ?? []).map((s) => (typeof s === 'string' ? { source: s, target: `/run/secrets/${s}` } : { source: s.source, target: s.target ?? `/run/secrets/${s.source}` }));
+      const use = uses.find((u) => u.target === file);
+      const source = use ? (doc.secrets?.[use.source] as { file?: string } | undefined)?.file : undefined;
       if (!file) problems.push('grafana has no GF_SECURITY_ADMIN_PASSWORD__FILE — without it the admin password is the default "admin"');
-      else if (!mounted.includes(file)) problems.push(`grafana reads its admin password from ${file}, which no secret of the service mounts`);
+      else if (!use) problems.push(`grafana reads its admin password from ${file}, which no secret of the service mounts`);
+      // Generated means: the file ensureSecrets writes (random, 0600, never committed) — not a file someone wrote by hand.
+      else if (!source || !/(^|\/)secrets\/grafana_admin_password$/.test(source)) {
+        problems.push(`grafana's admin password comes from ${source ?? `secret ${use.source} with no file`}, not the generated secrets/grafana_admin_password — point the secret there`);
+      }
       return problems;
     },
   },

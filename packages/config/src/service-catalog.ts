@@ -1,4 +1,4 @@
-import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, NATS_ACCOUNTS, NATS_TOPOLOGY } from './accounts';
+import { CLICKHOUSE_USERS, GRAFANA_ADMIN_USER, NATS_ACCOUNTS, NATS_TOPOLOGY, PROMETHEUS_USERS } from './accounts';
 import { SECRET_TARGETS } from './secret-targets';
 import type { CapabilitiesModel, ImageSet, MetricsModel, NetworkName, ReadinessModel, ServiceName } from './stack-model';
 
@@ -33,9 +33,16 @@ export interface ServiceSpec {
   readonly dataMount?: string;
   readonly logMount?: string;
   /** The engine's healthcheck, run inside the container. */
-  readonly health: { readonly port: string; readonly path: string; readonly startPeriodMs: number; readonly probe: 'wget' | 'node' };
+  readonly health: {
+    readonly port: string;
+    readonly path: string;
+    readonly startPeriodMs: number;
+    readonly probe: 'wget' | 'node';
+    /** Basic auth of the healthcheck: the user, and the secret (mounted in the container) with its password. */
+    readonly basicAuth?: { readonly user: string; readonly secret: string };
+  };
   /** The readiness gate's probe, run from the host (see ReadinessModel). */
-  readonly readiness: { readonly probe: ReadinessModel['probe']; readonly port: string; readonly path?: string; readonly needs?: 'clickhouse-app' };
+  readonly readiness: { readonly probe: ReadinessModel['probe']; readonly port: string; readonly path?: string; readonly needs?: ReadinessModel['needs'] };
   /** Services started before this one (compose `depends_on`, when they are in the image set). */
   readonly dependsOn: readonly ServiceName[];
   /** Replaces the image's CMD. */
@@ -132,12 +139,19 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     metrics: { port: 'http', path: '/metrics' },
     configMount: '/etc/prometheus',
     dataMount: '/prometheus',
-    health: { port: 'http', path: '/-/ready', startPeriodMs: 15_000, probe: 'wget' },
+    // Basic auth covers /-/ready too (Prometheus cannot exempt a path): the healthcheck logs in as the stack's user.
+    health: { port: 'http', path: '/-/ready', startPeriodMs: 15_000, probe: 'wget', basicAuth: { user: PROMETHEUS_USERS.stack, secret: 'prometheus_password' } },
     // Targets come up one scrape after their services: being ready is enough to gate on.
-    readiness: { probe: 'http', port: 'http', path: '/-/ready' },
+    readiness: { probe: 'http', port: 'http', path: '/-/ready', needs: 'prometheus' },
     dependsOn: [],
-    // The image's ENTRYPOINT is /bin/prometheus; these flags replace its default CMD.
-    command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=15d'],
+    // The image's ENTRYPOINT is /bin/prometheus; these flags replace its default CMD. No --web.enable-admin-api
+    // (and no --web.enable-lifecycle): nothing that reaches the port may delete series or stop the server.
+    command: [
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      '--storage.tsdb.retention.time=15d',
+      `--web.config.file=${SECRET_TARGETS.prometheus_web_config!}`,
+    ],
     resources: { cpus: 0.5, memory: '512m', pids: 256 },
   },
   grafana: {
@@ -203,7 +217,7 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
     resources: { cpus: 0.25, memory: '64m', pids: 64 },
   },
   // The offline set's stand-in for nats-exporter and ClickHouse's own /metrics (packages/exporter): same metric
-  // names, scraped as jobs `nats` and `clickhouse`. It reads ClickHouse as the app's user (secret shared, same uid).
+  // names, scraped as jobs `nats` and `clickhouse`. It reads ClickHouse's system tables as its own read-only user.
   exporter: {
     name: 'exporter',
     home: 'backend',
@@ -232,8 +246,8 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
       QRAFT_HTTP_PORT: '9188',
       QRAFT_NATS_MONITOR_URL: 'http://nats:8222',
       QRAFT_CLICKHOUSE_URL: 'http://clickhouse:8123',
-      QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.app,
-      QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
+      QRAFT_CLICKHOUSE_USER: CLICKHOUSE_USERS.exporter,
+      QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_exporter_password!,
     },
     readOnlyRootFs: true,
     resources: { cpus: 0.25, memory: '128m', pids: 64 },

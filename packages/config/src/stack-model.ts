@@ -50,7 +50,7 @@ export interface ReadinessModel {
   /** Request path of an `http` probe. */
   readonly path: string | undefined;
   /** Credentials the probe needs, from the stack's secrets. */
-  readonly needs: 'clickhouse-app' | undefined;
+  readonly needs: 'clickhouse-app' | 'prometheus' | undefined;
 }
 
 export interface MountModel {
@@ -172,7 +172,9 @@ export interface StackModel {
   readonly reachability: readonly ReachabilityEdge[];
   readonly secrets: readonly SecretModel[];
   /** ClickHouse accounts; their passwords live in secrets/. */
-  readonly clickhouseUsers: { readonly app: string; readonly grafana: string; readonly database: string };
+  readonly clickhouseUsers: { readonly app: string; readonly grafana: string; readonly exporter: string; readonly database: string };
   /** Grafana's admin account; its password lives in secrets/. */
   readonly grafanaAdmin: { readonly user: string };
+  /** Prometheus' basic-auth users; their passwords live in secrets/, bcrypt hashes in secrets/prometheus_web.yml. */
+  readonly prometheusUsers: { readonly stack: string; readonly grafana: string };
 }

@@ -18,8 +18,9 @@ interface SecretSpec {
 }
 
 const SECRET_SPECS: readonly SecretSpec[] = [
-  // The offline set's exporter reads ClickHouse's system tables as the app's user.
-  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', sharedWith: ['exporter'], kind: 'random', needs: ['app', 'clickhouse'] },
+  { name: 'clickhouse_app_password', file: 'clickhouse_app_password', reader: 'app', kind: 'random', needs: ['app', 'clickhouse'] },
+  // The offline set's exporter reads ClickHouse's system tables as a read-only user of its own.
+  { name: 'clickhouse_exporter_password', file: 'clickhouse_exporter_password', reader: 'exporter', kind: 'random', needs: ['exporter', 'clickhouse'] },
   { name: 'clickhouse_grafana_password', file: 'clickhouse_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'clickhouse'] },
   { name: 'grafana_admin_password', file: 'grafana_admin_password', reader: 'grafana', kind: 'random', needs: ['grafana'] },
   // ClickHouse reads only hashes of the passwords above, rendered into a users.d file on this machine.
@@ -32,6 +33,11 @@ const SECRET_SPECS: readonly SecretSpec[] = [
   { name: 'nats_system_password', file: 'nats_system_password', reader: 'nats', kind: 'random', needs: ['nats'], hostOnly: true },
   // nats-server reads only bcrypt hashes of the passwords above, in an accounts file rendered on this machine.
   { name: 'nats_accounts', file: 'nats_accounts.conf', reader: 'nats', kind: 'derived', needs: ['nats'] },
+  // Prometheus' basic auth: the stack's user (its own healthcheck reads it inside the container too) and Grafana's.
+  { name: 'prometheus_password', file: 'prometheus_password', reader: 'prometheus', kind: 'random', needs: ['prometheus'] },
+  { name: 'prometheus_grafana_password', file: 'prometheus_grafana_password', reader: 'grafana', kind: 'random', needs: ['grafana', 'prometheus'] },
+  // Prometheus reads only bcrypt hashes of the two, in a web.config.file rendered on this machine.
+  { name: 'prometheus_web_config', file: 'prometheus_web.yml', reader: 'prometheus', kind: 'derived', needs: ['prometheus'] },
 ];
 
 export function secretsFor(present: ReadonlySet<ServiceName>): SecretModel[] {

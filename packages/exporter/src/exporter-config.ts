@@ -41,10 +41,17 @@ export function loadExporterConfig(env: Readonly<Record<string, string | undefin
     }
     return value;
   };
-  const url = (name: string, fallback: string): string => {
+  const url = (name: string, fallback: string, credentialVars: string): string => {
     const value = str(name, fallback);
     try {
       const parsed = new URL(value);
+      if (parsed.username !== '' || parsed.password !== '') {
+        // The URL is logged at start: credentials go in files, and the message shows the URL without them.
+        parsed.username = '';
+        parsed.password = '';
+        problems.push(`${name}=${JSON.stringify(parsed.toString())} carries a user or password (user:password@) — take them out of the URL and ${credentialVars}`);
+        return parsed.toString().replace(/\/+$/, '');
+      }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push(`${name}=${JSON.stringify(value)} must use http: or https: (e.g. ${fallback})`);
     } catch {
       problems.push(`${name}=${JSON.stringify(value)} is not a URL (e.g. ${fallback})`);
@@ -69,8 +76,8 @@ export function loadExporterConfig(env: Readonly<Record<string, string | undefin
   const config: ExporterConfig = {
     httpHost: str('QRAFT_HTTP_HOST', '0.0.0.0'),
     httpPort: int('QRAFT_HTTP_PORT', 9188, 0, 65_535),
-    natsMonitorUrl: url('QRAFT_NATS_MONITOR_URL', 'http://127.0.0.1:8222'),
-    clickhouseUrl: url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123'),
+    natsMonitorUrl: url('QRAFT_NATS_MONITOR_URL', 'http://127.0.0.1:8222', 'leave them out: the exporter reads NATS monitoring without credentials'),
+    clickhouseUrl: url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123', 'set QRAFT_CLICKHOUSE_USER and QRAFT_CLICKHOUSE_PASSWORD_FILE'),
     clickhouseUser: str('QRAFT_CLICKHOUSE_USER', 'default'),
     clickhousePassword,
     sourceTimeoutMs: int('QRAFT_SOURCE_TIMEOUT_MS', 5_000, 100, 60_000),

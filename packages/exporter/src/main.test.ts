@@ -1,4 +1,5 @@
 import { main } from './main';
+import { redactLine, REDACTED } from './redact-line';
 
 function run(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -30,6 +31,33 @@ describe('qraft-exporter CLI', () => {
     expect(err).toContain('QRAFT_HTTP_PORT="eighty" must be an integer from 0 to 65535');
     expect(err).toContain('QRAFT_NATS_MONITOR_URL="nats://nats:4222" must use http: or https:');
     expect(err).toContain('QRAFT_CLICKHOUSE_PASSWORD_FILE=/nonexistent/secret cannot be read (ENOENT) — mount the secret there or fix the path');
+  });
+
+  it('exits 2 when a URL carries credentials, naming the variables to use and never printing the password', async () => {
+    const { code, err, out } = await run([], { QRAFT_CLICKHOUSE_URL: 'http://qraft_exporter:s3cret-pw@clickhouse:8123' });
+    expect(code).toBe(2);
+    expect(err).toContain(
+      'QRAFT_CLICKHOUSE_URL="http://clickhouse:8123/" carries a user or password (user:password@) — take them out of the URL and set QRAFT_CLICKHOUSE_USER and QRAFT_CLICKHOUSE_PASSWORD_FILE',
+    );
+    expect(err + out).not.toContain('s3cret-pw');
+  });
+
+  it('logs no password: the start line and warnings have the ClickHouse password and URL user info redacted', async () => {
+    const lines: string[] = [];
+    const server = await main([], {
+      env: { QRAFT_HTTP_HOST: '127.0.0.1', QRAFT_HTTP_PORT: '0', QRAFT_CLICKHOUSE_URL: 'http://127.0.0.1:1', QRAFT_CLICKHOUSE_PASSWORD: 'exporter-pw-123' },
+      exit: () => {},
+      stdout: (t) => lines.push(t),
+      stderr: (t) => lines.push(t),
+    });
+    try {
+      await (await fetch(`${server!.url}/metrics/clickhouse`)).arrayBuffer();
+    } finally {
+      await server!.close();
+    }
+    expect(lines.join('')).toContain('"msg":"listening"');
+    expect(lines.join('')).not.toContain('exporter-pw-123');
+    expect(redactLine('{"msg":"failed for exporter-pw-123 at http://u:p@h:1"}', ['exporter-pw-123'])).toBe(`{"msg":"failed for ${REDACTED} at http://${REDACTED}@h:1"}`);
   });
 
   it('exits 1 naming the port and the variable when the port is taken', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ExporterConfigError, loadExporterConfig } from './exporter-config';
 import { MetricsServer, ROUTES } from './metrics-server';
+import { redactLine } from './redact-line';
 
 const USAGE = `usage: qraft-exporter [--help]
 Serves NATS and ClickHouse figures for Prometheus under the official exporters' names:
@@ -28,11 +29,13 @@ export async function main(argv: readonly string[], deps: MainDeps): Promise<Met
     deps.exit(help ? 0 : 2);
     return undefined;
   }
+  const secrets: string[] = [];
   const log = (level: string, msg: string, extra: Record<string, unknown> = {}) =>
-    deps.stdout(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`);
+    deps.stdout(`${redactLine(JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra }), secrets)}\n`);
   let server: MetricsServer;
   try {
     const config = loadExporterConfig(deps.env);
+    secrets.push(config.clickhousePassword);
     server = await new MetricsServer(config, (line) => log('warn', line)).listen().catch((error: unknown) => {
       throw new Error(`cannot listen on ${config.httpHost}:${config.httpPort} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — free the port or set QRAFT_HTTP_PORT`);
     });

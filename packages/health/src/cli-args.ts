@@ -8,7 +8,7 @@ Usage:
   qraft-health tcp HOST:PORT
   qraft-health nats URL [--stream S] [--user U --password-file F] [--inbox-prefix P]
   qraft-health clickhouse URL [--user U --password-file F] [--database D] [--table T]
-  qraft-health prometheus URL
+  qraft-health prometheus URL [--user U --password-file F]
   qraft-health grafana URL [--user U --password-file F]
   qraft-health app URL
   qraft-health container NAME [--socket PATH]
@@ -23,8 +23,9 @@ Options:
   -h, --help          this text
 
 Environment (flags win): QRAFT_NATS_USER, QRAFT_NATS_PASSWORD_FILE, QRAFT_NATS_INBOX_PREFIX, QRAFT_CLICKHOUSE_USER,
-QRAFT_CLICKHOUSE_PASSWORD_FILE, QRAFT_GRAFANA_USER, QRAFT_GRAFANA_PASSWORD_FILE, DOCKER_HOST (unix:// only),
-NO_COLOR. \`stack\` and \`container\` come with @qraft/stack's qraft-health (the model's published ports, its
+QRAFT_CLICKHOUSE_PASSWORD_FILE, QRAFT_GRAFANA_USER, QRAFT_GRAFANA_PASSWORD_FILE, QRAFT_PROMETHEUS_USER,
+QRAFT_PROMETHEUS_PASSWORD_FILE, DOCKER_HOST (unix:// only), NO_COLOR. A password never goes in a URL
+(user:password@ is refused): give it as a file. \`stack\` and \`container\` come with @qraft/stack's qraft-health (the model's published ports, its
 readiness gate and credentials, the engine's socket); the app image's qraft-health has the protocol probes only.
 
 Exit codes: 0 all required checks up · 1 a required check is down or degraded · 2 bad input, nothing probed`;
@@ -60,7 +61,12 @@ export type CliCommand =
       readonly socket?: string;
       readonly variant: 'dev' | 'prod';
       readonly images: 'registry' | 'offline';
-      readonly credentials: { readonly nats: Credentials; readonly clickhouse: Credentials; readonly grafana: Credentials };
+      readonly credentials: {
+        readonly nats: Credentials;
+        readonly clickhouse: Credentials;
+        readonly grafana: Credentials;
+        readonly prometheus: Credentials;
+      };
     };
 
 export interface ParseContext {
@@ -139,7 +145,7 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
   if (images !== 'registry' && images !== 'offline') throw new UsageError(`--images "${images}" — expected registry or offline`);
 
   // Flags apply to the one service named; the environment supplies the rest (and everything for `stack`).
-  const fromEnv = (service: 'NATS' | 'CLICKHOUSE' | 'GRAFANA', flagged: boolean): Credentials => {
+  const fromEnv = (service: 'NATS' | 'CLICKHOUSE' | 'GRAFANA' | 'PROMETHEUS', flagged: boolean): Credentials => {
     const user = flagged && v.user !== undefined ? v.user : ctx.env[`QRAFT_${service}_USER`];
     const fileVar = `QRAFT_${service}_PASSWORD_FILE`;
     const file = flagged && v['password-file'] !== undefined ? v['password-file'] : ctx.env[fileVar];
@@ -152,14 +158,18 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
     nats: fromEnv('NATS', check === 'nats'),
     clickhouse: fromEnv('CLICKHOUSE', check === 'clickhouse'),
     grafana: fromEnv('GRAFANA', check === 'grafana'),
+    prometheus: fromEnv('PROMETHEUS', check === 'prometheus'),
   };
-  if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana'].includes(check)) {
+  if ((v.user !== undefined || v['password-file'] !== undefined) && !['nats', 'clickhouse', 'grafana', 'prometheus'].includes(check)) {
     throw new UsageError(`--user/--password-file do not apply to \`${check}\``);
   }
   if (v['inbox-prefix'] !== undefined && check !== 'nats') throw new UsageError(`--inbox-prefix applies to \`nats\` only`);
   const inboxPrefix = check === 'nats' || check === 'stack' ? (v['inbox-prefix'] ?? ctx.env['QRAFT_NATS_INBOX_PREFIX']) : undefined;
   if (check === 'grafana' && (credentials.grafana.user === undefined) !== (credentials.grafana.password === undefined)) {
     throw new UsageError('grafana needs both a user and a password file (or neither, to check /api/health only)');
+  }
+  if (check === 'prometheus' && (credentials.prometheus.user === undefined) !== (credentials.prometheus.password === undefined)) {
+    throw new UsageError("prometheus needs both a user and a password file (or neither, for a Prometheus without basic auth) — the stack's: --user qraft --password-file secrets/prometheus_password");
   }
   return {
     kind: 'check',
@@ -191,7 +201,26 @@ function validateUrl(text: string, protocols: readonly string[], check: string):
   if (!protocols.includes(url.protocol)) {
     throw new UsageError(`${check} URL "${text}" must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
+  if (url.username !== '' || url.password !== '') {
+    // The URL would land in shell history, process lists and reports; the message shows it without the secret.
+    url.username = '';
+    url.password = '';
+    const fileVar = PASSWORD_FILE_VARS[check as CheckName];
+    throw new UsageError(
+      fileVar
+        ? `${check} URL "${url.toString()}" carries a user or password (user:password@) — take them out of the URL and give --user and --password-file (or ${fileVar})`
+        : `${check} URL "${url.toString()}" carries a user or password (user:password@) — \`${check}\` sends no credentials: take them out of the URL`,
+    );
+  }
 }
+
+/** The variable that names each check's password file, for the message that refuses a password in a URL. */
+const PASSWORD_FILE_VARS: Partial<Record<CheckName, string>> = {
+  nats: 'QRAFT_NATS_PASSWORD_FILE',
+  clickhouse: 'QRAFT_CLICKHOUSE_PASSWORD_FILE',
+  grafana: 'QRAFT_GRAFANA_PASSWORD_FILE',
+  prometheus: 'QRAFT_PROMETHEUS_PASSWORD_FILE',
+};
 
 export function parseHostPort(text: string): { host: string; port: number } {
   const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);

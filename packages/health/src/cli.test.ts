@@ -34,11 +34,18 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     [['grafana', 'http://127.0.0.1:3000', '--user', 'admin'], 'grafana needs both a user and a password file'],
     [['stack', '--variant', 'staging'], '--variant "staging" — expected dev or prod'],
     [['http', 'http://x', '--inbox-prefix', '_INBOX_me'], '--inbox-prefix applies to `nats` only'],
+    [['prometheus', 'http://127.0.0.1:9090', '--user', 'qraft'], 'prometheus needs both a user and a password file'],
+    // A password in a URL is refused (it would reach shell history and reports); the message hides it and names the file variable.
+    [['clickhouse', 'http://qraft_app:s3cret@127.0.0.1:8123'], 'clickhouse URL "http://127.0.0.1:8123/" carries a user or password (user:password@) — take them out of the URL and give --user and --password-file (or QRAFT_CLICKHOUSE_PASSWORD_FILE)'],
+    [['nats', 'nats://app:s3cret@127.0.0.1:4222'], 'QRAFT_NATS_PASSWORD_FILE'],
+    [['prometheus', 'http://qraft:s3cret@127.0.0.1:9090'], 'QRAFT_PROMETHEUS_PASSWORD_FILE'],
+    [['http', 'http://someone:s3cret@127.0.0.1:8080/readyz'], '`http` sends no credentials: take them out of the URL'],
   ])('%j', async (argv, message) => {
     const { code, stdout, stderr } = await cli(argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
+    expect(stderr).not.toContain('s3cret');
   });
 
   it('names the environment variable when a password file from the environment is missing', async () => {

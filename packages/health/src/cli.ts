@@ -130,7 +130,8 @@ async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string 
     }
     case 'prometheus': {
       const { probePrometheus } = await import('./prometheus-probe.js');
-      return [{ name: 'prometheus', probe: (signal) => probePrometheus({ url: c.target, signal, timeoutMs: t }) }];
+      const cred = c.credentials.prometheus;
+      return [{ name: 'prometheus', probe: (signal) => probePrometheus({ url: c.target, ...cred, signal, timeoutMs: t }) }];
     }
     case 'grafana': {
       const { probeGrafana } = await import('./grafana-probe.js');

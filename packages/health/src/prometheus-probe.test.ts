@@ -29,6 +29,20 @@ describeServers('real-server tests')('probePrometheus against a real prometheus'
     expect(row.error).toContain(`targets not up: targets/127.0.0.1:${closed} (`);
   }, 40_000);
 
+  it('reports a Prometheus behind basic auth down with the fix without a login, and up with the login', async () => {
+    await using prom = await startPrometheus({ basicAuth: { user: 'qraft', password: 'probe-password' } });
+    const without = await probePrometheus({ url: prom.url });
+    expect(without).toMatchObject({ ok: false, state: 'down', detail: 'HTTP 401' });
+    expect(without.error).toContain('wants basic auth (HTTP 401) — give --user qraft --password-file secrets/prometheus_password');
+    const wrong = await probePrometheus({ url: prom.url, user: 'qraft', password: 'wrong' });
+    expect(wrong.error).toContain('refused user "qraft" (HTTP 401)');
+    const report = await waitUntilHealthy(
+      [{ name: 'prometheus', probe: (signal: AbortSignal) => probePrometheus({ url: prom.url, user: 'qraft', password: 'probe-password', signal }) }],
+      { timeoutMs: 30_000 },
+    );
+    expect(report.checks[0]).toMatchObject({ state: 'up', detail: 'ready, 1/1 targets up' });
+  });
+
   it('reports prometheus down when the port is closed', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const result = await probePrometheus({ url });

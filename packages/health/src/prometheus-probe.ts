@@ -4,6 +4,9 @@ import { parseUrl, runProbe } from './run-probe';
 export interface PrometheusProbeOptions extends ProbeOptions {
   /** `http://host:9090` */
   readonly url: string;
+  /** Basic auth (the stack's Prometheus has web.config.file users); without them only an open Prometheus answers. */
+  readonly user?: string;
+  readonly password?: string;
 }
 
 interface ActiveTarget {
@@ -17,15 +20,28 @@ interface ActiveTarget {
 export function probePrometheus(options: PrometheusProbeOptions): Promise<ProbeResult> {
   return runProbe('prometheus', options.url, options, async ({ signal }) => {
     const base = parseUrl(options.url, ['http:', 'https:'], 'prometheus');
-    const ready = await fetch(new URL('/-/ready', base), { signal });
+    const headers: Record<string, string> =
+      options.user !== undefined && options.password !== undefined
+        ? { authorization: `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}` }
+        : {};
+    const ready = await fetch(new URL('/-/ready', base), { signal, headers });
     const readyBody = await ready.text();
+    if (ready.status === 401) {
+      throw new ProbeFailure(
+        'down',
+        options.user === undefined
+          ? `prometheus at ${options.url} wants basic auth (HTTP 401) — give --user qraft --password-file secrets/prometheus_password (or QRAFT_PROMETHEUS_USER and QRAFT_PROMETHEUS_PASSWORD_FILE)`
+          : `prometheus at ${options.url} refused user "${options.user}" (HTTP 401) — check the password file against secrets/prometheus_password`,
+        'HTTP 401',
+      );
+    }
     if (!ready.ok) {
       throw new ProbeFailure(
         'down',
         `prometheus at ${options.url}: /-/ready answered HTTP ${ready.status} (${readyBody.trim().slice(0, 80)}) — still replaying its WAL, or not Prometheus on this port`,
       );
     }
-    const response = await fetch(new URL('/api/v1/targets?state=active', base), { signal });
+    const response = await fetch(new URL('/api/v1/targets?state=active', base), { signal, headers });
     if (!response.ok) {
       throw new ProbeFailure('degraded', `prometheus at ${options.url}: /api/v1/targets answered HTTP ${response.status}`, 'ready');
     }

@@ -46,11 +46,17 @@ export function stackCommands(workspaceRoot: string): StackCommands {
       const docker = new Dockerode({ socketPath: await socketOf(c, env) });
       // Credentials given in the environment win; else the stack's own from secrets/ (@qraft/config's reader).
       const given = (x: { user?: string; password?: string }) => (x.user !== undefined && x.password !== undefined ? { user: x.user, password: x.password } : undefined);
-      const clickhouse = given(c.credentials.clickhouse) ?? readOwn(model, workspaceRoot).clickhouse;
       const givenNats = given(c.credentials.nats);
       // A NATS user from the environment uses QRAFT_NATS_INBOX_PREFIX or the default inbox; the stack's monitor has its own.
-      const natsMonitor = givenNats ? { ...givenNats, inboxPrefix: c.inboxPrefix ?? '_INBOX' } : readOwn(model, workspaceRoot).natsMonitor;
-      const checks = readinessChecks(model, docker, { ...(clickhouse ? { clickhouse } : {}), ...(natsMonitor ? { natsMonitor } : {}) });
+      const own = readOwn(model, workspaceRoot);
+      const clickhouse = given(c.credentials.clickhouse) ?? own.clickhouse;
+      const natsMonitor = givenNats ? { ...givenNats, inboxPrefix: c.inboxPrefix ?? '_INBOX' } : own.natsMonitor;
+      const prometheus = given(c.credentials.prometheus) ?? own.prometheus;
+      const checks = readinessChecks(model, docker, {
+        ...(clickhouse ? { clickhouse } : {}),
+        ...(natsMonitor ? { natsMonitor } : {}),
+        ...(prometheus ? { prometheus } : {}),
+      });
       if (checks.length === 0) throw new UsageError('the stack definition has no services to check');
       return checks;
     },

@@ -12,6 +12,9 @@ function directProbe(service: ServiceModel, credentials: StackCredentials): Dire
   if (!port || port.host === undefined) return undefined;
   const base = `${port.scheme}://${port.hostIp}:${port.host}`;
   const secret = needs === 'clickhouse-app' ? credentials.clickhouse : undefined;
+  // Prometheus' /-/ready is behind basic auth like the rest of it (web.config.file).
+  const login = needs === 'prometheus' ? credentials.prometheus : undefined;
+  const headers = login ? { authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` } : undefined;
   switch (probe) {
     case 'nats':
       // As the monitor identity: JetStream info only (the stack's NATS refuses clients without credentials).
@@ -19,7 +22,7 @@ function directProbe(service: ServiceModel, credentials: StackCredentials): Dire
     case 'clickhouse':
       return (signal) => probeClickHouse({ url: base, ...secret, signal });
     case 'http':
-      return (signal) => probeHttp({ url: `${base}${path ?? '/'}`, signal });
+      return (signal) => probeHttp({ url: `${base}${path ?? '/'}`, headers, signal });
     case 'app':
       return (signal) => probeApp({ url: base, signal });
   }

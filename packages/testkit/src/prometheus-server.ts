@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashSync } from 'bcryptjs';
 import { freePort } from './free-port';
 import { requireBinary, ServerProcess } from './server-process';
 import { TestServer } from './test-server';
@@ -10,11 +11,15 @@ export interface PrometheusServerOptions {
   /** host:port targets to scrape at /metrics, grouped under job "targets". */
   readonly targets?: readonly string[];
   readonly scrapeIntervalSeconds?: number;
+  /** Basic auth on every endpoint (web.config.file with a bcrypt hash), as the stack runs it. */
+  readonly basicAuth?: { readonly user: string; readonly password: string };
 }
 
 /** A real Prometheus server on a free loopback port. */
 export class PrometheusTestServer extends TestServer {
   readonly name = 'prometheus';
+  /** The login every request needs, when started with basicAuth. */
+  readonly basicAuth: PrometheusServerOptions['basicAuth'];
   protected readonly process: ServerProcess;
   protected readonly dir: string;
 
@@ -26,10 +31,15 @@ export class PrometheusTestServer extends TestServer {
     this.dir = mkdtempSync(join(tmpdir(), 'qraft-prometheus-'));
     const interval = options.scrapeIntervalSeconds ?? 1;
     const targets = [`127.0.0.1:${port}`, ...(options.targets ?? [])];
+    const auth = options.basicAuth;
+    this.basicAuth = auth;
+    // The self-scrape logs in too (a target behind basic auth otherwise shows as down with 401).
+    const scrapeAuth = auth ? `    basic_auth:\n      username: ${JSON.stringify(auth.user)}\n      password: ${JSON.stringify(auth.password)}\n` : '';
     writeFileSync(
       join(this.dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: ${interval}s\n  scrape_timeout: ${interval}s\nscrape_configs:\n  - job_name: targets\n    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`,
+      `global:\n  scrape_interval: ${interval}s\n  scrape_timeout: ${interval}s\nscrape_configs:\n  - job_name: targets\n${scrapeAuth}    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`,
     );
+    if (auth) writeFileSync(join(this.dir, 'web.yml'), `basic_auth_users:\n  ${JSON.stringify(auth.user)}: ${JSON.stringify(hashSync(auth.password, 10))}\n`);
     this.process = new ServerProcess(
       this.name,
       requireBinary('prometheus'),
@@ -38,6 +48,7 @@ export class PrometheusTestServer extends TestServer {
         `--storage.tsdb.path=${join(this.dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--log.level=warn',
+        ...(auth ? [`--web.config.file=${join(this.dir, 'web.yml')}`] : []),
       ],
       this.dir,
     );
@@ -51,8 +62,14 @@ export class PrometheusTestServer extends TestServer {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The Authorization header of the configured login (empty without basic auth). */
+  get authHeaders(): Record<string, string> {
+    const auth = this.basicAuth;
+    return auth ? { authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}` } : {};
+  }
+
   isReady(): Promise<boolean> {
-    return httpOk(`${this.url}/-/ready`);
+    return httpOk(`${this.url}/-/ready`, { headers: this.authHeaders });
   }
 }
 

@@ -41,4 +41,18 @@ describeServers('real-server tests (QRAFT_SKIP_REAL_SERVERS=1)')('real test serv
       return targets.data.activeTargets.some((t) => t.health === 'up');
     }, 10_000);
   });
+
+  it('starts Prometheus behind basic auth: 401 without the login or with a wrong one, 200 with it, and it still scrapes itself', async () => {
+    await using prom = await startPrometheus({ basicAuth: { user: 'qraft', password: 'testkit-password' } });
+    const wrong = { authorization: `Basic ${Buffer.from('qraft:wrong').toString('base64')}` };
+    expect((await fetch(`${prom.url}/api/v1/query?query=up`)).status).toBe(401);
+    expect((await fetch(`${prom.url}/api/v1/query?query=up`, { headers: wrong })).status).toBe(401);
+    expect((await fetch(`${prom.url}/api/v1/query?query=up`, { headers: prom.authHeaders })).status).toBe(200);
+    await waitFor('self-scrape with basic auth', async () => {
+      const targets = (await (await fetch(`${prom.url}/api/v1/targets`, { headers: prom.authHeaders })).json()) as {
+        data: { activeTargets: Array<{ health: string }> };
+      };
+      return targets.data.activeTargets.some((t) => t.health === 'up');
+    }, 10_000);
+  });
 });

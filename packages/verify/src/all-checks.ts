@@ -4,6 +4,7 @@ import { monitoringChecks } from './monitoring-checks';
 import { natsAccessChecks } from './nats-access-checks';
 import { persistenceChecks } from './persistence-checks';
 import type { StackContext, StackService } from './stack-context';
+import { noSecretsInLogsCheck } from './secret-log-checks';
 import { startupChecks } from './startup-checks';
 import type { VerifyCheck } from './verify-check';
 import { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
@@ -27,6 +28,7 @@ export function allChecks(services: readonly StackService[]): Array<VerifyCheck<
     frontendIsolation,
     ...running.filter((s) => s.dataDir).map(dataOwnershipCheck),
     ...running.map((s) => (s.logDir ? logsGrowCheck(s, pokeApp) : stdoutLogsCheck(s))),
+    noSecretsInLogsCheck(services),
     ...persistenceChecks(),
   ];
 }

@@ -7,6 +7,7 @@ import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
+import { prometheusAuthHeaders } from './prometheus-login';
 
 const EVENTS = 25;
 
@@ -66,14 +67,14 @@ export const appReady: VerifyCheck<StackContext> = {
 export const prometheusTargetsUp: VerifyCheck<StackContext> = {
   group: 'communication',
   name: 'Prometheus has every target up, the app included',
-  run: async ({ endpoints }) => {
+  run: async ({ endpoints, prometheus }) => {
     if (!endpoints.prometheus) skip('Prometheus is not published in this variant');
     const detail = await pollUntil(
       'every Prometheus target up',
       async () => {
-        const result = await probePrometheus({ url: endpoints.prometheus! });
+        const result = await probePrometheus({ url: endpoints.prometheus!, ...prometheus });
         if (!result.ok) throw new Error(result.error ?? result.detail);
-        const targets = (await (await fetch(`${endpoints.prometheus}/api/v1/targets?state=active`)).json()) as {
+        const targets = (await (await fetch(`${endpoints.prometheus}/api/v1/targets?state=active`, { headers: prometheusAuthHeaders(prometheus) })).json()) as {
           data: { activeTargets: Array<{ labels: Record<string, string>; health: string }> };
         };
         const jobs = targets.data.activeTargets.map((t) => t.labels['job'] ?? '?');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dashboardQueries, endpoints, scrapeTargets, SCRAPE_INTERVAL_MS, type StackModel } from '@qraft/config';
+import { dashboardQueries, endpoints, readSecret, scrapeTargets, SCRAPE_INTERVAL_MS, type StackModel } from '@qraft/config';
 import type { StackHandle } from '@qraft/stack';
 import type { StackContext, StackControl, StackService } from './stack-context';
 
@@ -27,6 +27,13 @@ export function contextFromStack(handle: StackHandle, control: StackControl, sta
     ...(credentials.grafana ? { grafana: credentials.grafana } : {}),
     ...(credentials.natsPublisher ? { natsPublisher: credentials.natsPublisher } : {}),
     ...(credentials.natsMonitor ? { natsMonitor: credentials.natsMonitor } : {}),
+    ...(credentials.prometheus ? { prometheus: credentials.prometheus } : {}),
+    secretValues: new Map(
+      model.secrets.filter((s) => s.kind === 'random').flatMap((s) => {
+        const value = readSecret(handle.workspaceRoot, s);
+        return value === undefined || value.length < 8 ? [] : [[s.file, value] as const];
+      }),
+    ),
     frontendNetwork: `${model.project}_frontend`,
     probeImage: model.services.app.image.reference,
     control,

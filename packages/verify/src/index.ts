@@ -4,7 +4,7 @@ export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, 
 export { contextFromStack, stackServices } from './context-from-stack';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
-export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
+export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, prometheusWantsLogin, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
 export { networkOf, runInStackNetwork } from './network-probe';
 export { PrometheusInNetwork, type PromSeries } from './prometheus-in-network';
 export { skip, SkipCheck, type CheckOutcome, type CheckStatus } from './outcome';
@@ -16,6 +16,7 @@ export type { StackContext, StackControl, StackEndpoints, StackMonitoring, Stack
 export { containerRunningCheck, noErrorLogsCheck, omittedServiceCheck, startupChecks } from './startup-checks';
 export type { VerifyCheck } from './verify-check';
 export { dataOwnershipCheck, logsGrowCheck, stdoutLogsCheck } from './volume-checks';
+export { noSecretsInLogsCheck } from './secret-log-checks';
 export { writeReports } from './write-reports';
 export { parseVerifyOptions, VERIFY_HELP, type VerifyOptions } from './verify-options';
 export {

@@ -147,4 +147,29 @@ export const alertRulesReturnSeries: VerifyCheck<StackContext> = {
   },
 };
 
-export const monitoringChecks: ReadonlyArray<VerifyCheck<StackContext>> = [serviceTargetsWithSeries, publishingMovesCounters, dashboardQueriesReturnData, alertRulesReturnSeries];
+/** Prometheus lets in only the stack's login, and even that login cannot reach an admin API (it is not enabled). */
+export const prometheusWantsLogin: VerifyCheck<StackContext> = {
+  group: 'monitoring',
+  name: 'Prometheus answers 401 without its login, 200 with it, and refuses the admin API',
+  run: async (context) => {
+    if (!context.prometheus) throw new Error('no Prometheus login in secrets/ (prometheus_password) — run `pnpm nx run config:secrets` or `infra:up`, which create it');
+    const prometheus = await PrometheusInNetwork.open(context);
+    const query = `/api/v1/query?query=${encodeURIComponent('up')}`;
+    const [anonymous, withLogin, snapshot, deleteSeries] = await prometheus.send([
+      { path: query, login: false },
+      { path: query },
+      { path: '/api/v1/admin/tsdb/snapshot', method: 'POST' },
+      { path: `/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent('up')}`, method: 'POST' },
+    ]);
+    const problems = [
+      anonymous!.status === 401 ? undefined : `without a login the API answered HTTP ${anonymous!.status}, expected 401`,
+      withLogin!.status === 200 ? undefined : `with the stack's login the API answered HTTP ${withLogin!.status}: ${JSON.stringify(withLogin!.body).slice(0, 200)}`,
+      snapshot!.status >= 200 && snapshot!.status < 300 ? `POST admin/tsdb/snapshot was accepted (HTTP ${snapshot!.status}) — the admin API is on` : undefined,
+      deleteSeries!.status >= 200 && deleteSeries!.status < 300 ? `POST admin/tsdb/delete_series was accepted (HTTP ${deleteSeries!.status})` : undefined,
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    return `no login: 401; login ${context.prometheus.user}: 200; admin snapshot: HTTP ${snapshot!.status}, delete_series: HTTP ${deleteSeries!.status} (admin API off)`;
+  },
+};
+
+export const monitoringChecks: ReadonlyArray<VerifyCheck<StackContext>> = [prometheusWantsLogin, serviceTargetsWithSeries, publishingMovesCounters, dashboardQueriesReturnData, alertRulesReturnSeries];

@@ -8,6 +8,7 @@ import { skip } from './outcome';
 import { pollUntil } from '@qraft/retry';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
+import { prometheusAuthHeaders } from './prometheus-login';
 
 interface Markers {
   event?: { id: string; type: string };
@@ -25,9 +26,9 @@ async function withNats<T>(url: string, account: NatsAccount | undefined, identi
   }
 }
 
-async function promSeriesAt(prometheusUrl: string, time: number): Promise<number> {
+async function promSeriesAt(prometheusUrl: string, time: number, login: StackContext['prometheus']): Promise<number> {
   const url = `${prometheusUrl}/api/v1/query?query=${encodeURIComponent('up')}&time=${time}`;
-  const body = (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as { data?: { result?: unknown[] } };
+  const body = (await (await fetch(url, { signal: AbortSignal.timeout(5_000), headers: prometheusAuthHeaders(login) })).json()) as { data?: { result?: unknown[] } };
   return body.data?.result?.length ?? 0;
 }
 
@@ -52,7 +53,7 @@ async function missingMarkers(context: StackContext, markers: Markers): Promise<
     }
   }
   if (markers.prometheus && endpoints.prometheus) {
-    const series = await pollUntil('Prometheus to answer queries again', async () => promSeriesAt(endpoints.prometheus!, markers.prometheus!.time), 60_000);
+    const series = await pollUntil('Prometheus to answer queries again', async () => promSeriesAt(endpoints.prometheus!, markers.prometheus!.time, context.prometheus), 60_000);
     if (series < markers.prometheus.series) missing.push(`Prometheus: ${series} of ${markers.prometheus.series} 'up' series left at the marked time`);
   }
   return missing;
@@ -107,7 +108,7 @@ export function persistenceChecks(): Array<VerifyCheck<StackContext>> {
         } else skipped.push('JetStream marker: NATS is not published in this variant');
         if (endpoints.prometheus) {
           const time = Date.now() / 1_000;
-          const series = await pollUntil('Prometheus to hold samples of up', async () => ((await promSeriesAt(endpoints.prometheus!, time)) || undefined), 60_000);
+          const series = await pollUntil('Prometheus to hold samples of up', async () => ((await promSeriesAt(endpoints.prometheus!, time, context.prometheus)) || undefined), 60_000);
           markers.prometheus = { time, series };
         } else skipped.push('Prometheus marker: Prometheus is not published in this variant');
         if (!services.find((s) => s.name === 'grafana')?.available) skipped.push('Grafana marker: Grafana is not in this stack');

@@ -1,17 +1,35 @@
 import { networkOf, runInStackNetwork } from './network-probe';
 import type { StackContext } from './stack-context';
 
-/** Fetches each path from http://prometheus:9090 inside the probe container and prints the JSON bodies. */
+/**
+ * Sends each request to http://prometheus:9090 inside the probe container and prints status and body (JSON
+ * when it parses). The login travels in the script's input, never in its output.
+ */
 const FETCH_SCRIPT = `
-const paths = JSON.parse(process.argv[1]);
-Promise.all(paths.map((p) => fetch('http://prometheus:9090' + p, { signal: AbortSignal.timeout(10000) })
-  .then((r) => r.json()).catch((e) => ({ status: 'error', error: String(e && e.message || e) }))))
-  .then((bodies) => console.log(JSON.stringify(bodies)));
+const { authorization, requests } = JSON.parse(process.argv[1]);
+Promise.all(requests.map((r) => fetch('http://prometheus:9090' + r.path, {
+    method: r.method, headers: r.login && authorization ? { authorization } : {}, signal: AbortSignal.timeout(10000) })
+  .then(async (res) => { const text = await res.text(); let body; try { body = JSON.parse(text); } catch { body = text; } return { status: res.status, body }; })
+  .catch((e) => ({ status: 0, body: { status: 'error', error: String(e && e.message || e) } }))))
+  .then((answers) => console.log(JSON.stringify(answers)));
 `;
 
 export interface PromSeries {
   readonly metric: Readonly<Record<string, string>>;
   readonly value: readonly [number, string];
+}
+
+export interface PromRequest {
+  readonly path: string;
+  readonly method?: 'GET' | 'POST';
+  /** Send the stack's login (default true); false asks as a client without credentials would. */
+  readonly login?: boolean;
+}
+
+export interface PromAnswer {
+  /** 0 when the request itself failed. */
+  readonly status: number;
+  readonly body: unknown;
 }
 
 /** Prometheus' HTTP API, asked from inside the stack's backend network (where Prometheus is in every variant). */
@@ -34,7 +52,16 @@ export class PrometheusInNetwork {
     });
   }
 
+  /** GETs with the stack's login; the bodies. */
   async get(paths: readonly string[]): Promise<unknown[]> {
-    return runInStackNetwork<unknown[]>(this.context, this.network, FETCH_SCRIPT, paths);
+    return (await this.send(paths.map((path) => ({ path })))).map((a) => a.body);
+  }
+
+  /** Any requests, with or without the login; status and body of each. */
+  async send(requests: readonly PromRequest[]): Promise<PromAnswer[]> {
+    const login = this.context.prometheus;
+    const authorization = login ? `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}` : undefined;
+    const input = { authorization, requests: requests.map((r) => ({ path: r.path, method: r.method ?? 'GET', login: r.login ?? true })) };
+    return runInStackNetwork<PromAnswer[]>(this.context, this.network, FETCH_SCRIPT, input);
   }
 }

@@ -46,6 +46,10 @@ export interface StackContext {
   readonly natsPublisher?: NatsAccount;
   /** The NATS identity that reads JetStream info only. */
   readonly natsMonitor?: NatsAccount;
+  /** The generated passwords by secret file, for the no-secret-in-logs check; never printed. */
+  readonly secretValues?: ReadonlyMap<string, string>;
+  /** Prometheus' basic-auth login of the stack; absent when secrets/ has none (then its API answers 401). */
+  readonly prometheus?: { readonly user: string; readonly password: string };
   /** The compose network a frontend-only container joins for the isolation check. */
   readonly frontendNetwork: string;
   /** An image with node on PATH, for throwaway probe containers (the app image). */

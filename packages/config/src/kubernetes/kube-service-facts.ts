@@ -19,6 +19,8 @@ export interface KubeServiceFacts {
     readonly timeoutMs: number;
     readonly retries: number;
     readonly startPeriodMs: number;
+    /** The healthcheck's shell line, when it must log in (an httpGet probe cannot read a secret file). */
+    readonly command: string | undefined;
   };
   /** Generated configuration directory (repo-relative) and where the container reads it. */
   readonly config: { readonly dir: string; readonly mountPath: string } | undefined;
@@ -60,6 +62,7 @@ export function kubeServiceFacts(model: StackModel): KubeServiceFacts[] {
           timeoutMs: s.healthcheck.timeoutMs,
           retries: s.healthcheck.retries,
           startPeriodMs: s.healthcheck.startPeriodMs,
+          command: health.basicAuth ? s.healthcheck.command : undefined,
         },
         config: s.config ? { dir: s.config.host, mountPath: s.config.container } : undefined,
         dataPath: s.data?.container,

@@ -65,9 +65,18 @@ describe('the Kubernetes rendering of the stack', () => {
       expect(spec.securityContext.runAsNonRoot).toBe(true);
       const ctx = spec.containers[0].securityContext;
       expect(ctx).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: s === 'app' });
-      expect(spec.containers[0].readinessProbe.httpGet).toBeDefined();
+      // Prometheus' /-/ready needs basic auth: its probe runs the healthcheck line that reads the mounted password.
+      const probe = spec.containers[0].readinessProbe;
+      if (s === 'prometheus') expect(probe.exec.command.join(' ')).toContain('`cat /run/secrets/prometheus_password`@127.0.0.1:9090/-/ready');
+      else expect(probe.httpGet).toBeDefined();
       expect(spec.containers[0].livenessProbe).toBeDefined();
     }
+  });
+
+  it('starts Prometheus with basic auth from its web config and without the admin API', () => {
+    const args: string[] = podSpec('prometheus').containers[0].args;
+    expect(args).toContain('--web.config.file=/run/secrets/prometheus_web_config');
+    expect(args.join(' ')).not.toMatch(/--web\.enable-admin-api|--web\.enable-lifecycle/);
   });
 
   it('mounts secrets from Secrets the base generates from files under secrets/, with no value in any rendered file', () => {

@@ -86,8 +86,9 @@ function container(f: KubeServiceFacts, configFiles: readonly ConfigFile[]): { c
     ...(Object.keys(f.environment).length > 0 ? { env: Object.entries(f.environment).map(([name, value]) => ({ name, value })) } : {}),
     ports: f.ports.map((p) => ({ name: p.name, containerPort: p.container, protocol: 'TCP' })),
     // Readiness is the compose healthcheck's probe: traffic only once the service says it is ready.
+    // Prometheus answers 401 to a probe without basic auth: it runs the healthcheck line, which reads the secret.
     readinessProbe: {
-      httpGet: { port: healthPort, path: r.path },
+      ...(r.command ? { exec: { command: ['/bin/sh', '-c', r.command] } } : { httpGet: { port: healthPort, path: r.path } }),
       periodSeconds: seconds(r.intervalMs),
       timeoutSeconds: seconds(r.timeoutMs),
       failureThreshold: 3,
