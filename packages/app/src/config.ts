@@ -103,41 +103,29 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   const natsUrl = url('QRAFT_NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:'], 'QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE');
   const clickhouseUrl = url('QRAFT_CLICKHOUSE_URL', 'http://127.0.0.1:8123', ['http:', 'https:'], 'QRAFT_CLICKHOUSE_USER and QRAFT_CLICKHOUSE_PASSWORD_FILE');
 
-  let clickhousePassword = env['QRAFT_CLICKHOUSE_PASSWORD'] ?? '';
-  const passwordFile = env['QRAFT_CLICKHOUSE_PASSWORD_FILE']?.trim();
-  if (passwordFile) {
-    if (env['QRAFT_CLICKHOUSE_PASSWORD']) {
-      problems.push('QRAFT_CLICKHOUSE_PASSWORD and QRAFT_CLICKHOUSE_PASSWORD_FILE are both set — keep only one');
-    }
+  /**
+   * A password from `<name>` or, better, the file named by `<name>_FILE` (a compose or Kubernetes secret). The
+   * file usually ends with a newline that is not part of the password. `given` says whether either was set.
+   */
+  const password = (name: string): { value: string | undefined; given: boolean } => {
+    const file = env[`${name}_FILE`]?.trim();
+    if (!file) return { value: env[name] || undefined, given: Boolean(env[name]) };
+    if (env[name]) problems.push(`${name} and ${name}_FILE are both set — keep only one`);
     try {
-      // A secret file usually ends with a newline that is not part of the password.
-      clickhousePassword = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
+      return { value: readFileSync(file, 'utf8').replace(/\r?\n$/, ''), given: true };
     } catch (error) {
-      problems.push(
-        `QRAFT_CLICKHOUSE_PASSWORD_FILE=${passwordFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — mount the secret there or fix the path`,
-      );
+      problems.push(`${name}_FILE=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — mount the secret there or fix the path`);
+      return { value: undefined, given: true };
     }
-  }
-
-  let natsPassword = env['QRAFT_NATS_PASSWORD'] || undefined;
-  const natsPasswordFile = env['QRAFT_NATS_PASSWORD_FILE']?.trim();
-  if (natsPasswordFile) {
-    if (env['QRAFT_NATS_PASSWORD']) {
-      problems.push('QRAFT_NATS_PASSWORD and QRAFT_NATS_PASSWORD_FILE are both set — keep only one');
-    }
-    try {
-      natsPassword = readFileSync(natsPasswordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      problems.push(
-        `QRAFT_NATS_PASSWORD_FILE=${natsPasswordFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — mount the secret there or fix the path`,
-      );
-    }
-  }
+  };
+  const clickhousePassword = password('QRAFT_CLICKHOUSE_PASSWORD').value ?? '';
+  const nats = password('QRAFT_NATS_PASSWORD');
+  const natsPassword = nats.value;
   const natsUser = env['QRAFT_NATS_USER']?.trim() || undefined;
   if (natsUser === undefined && natsPassword !== undefined) {
     problems.push('a NATS password is set but QRAFT_NATS_USER is not — set QRAFT_NATS_USER to the user the password belongs to');
   }
-  if (natsUser !== undefined && natsPassword === undefined && !natsPasswordFile) {
+  if (natsUser !== undefined && !nats.given) {
     problems.push(`QRAFT_NATS_USER=${JSON.stringify(natsUser)} has no password — set QRAFT_NATS_PASSWORD_FILE to the file that holds it`);
   }
   const natsInboxPrefix = str('QRAFT_NATS_INBOX_PREFIX', '_INBOX');
