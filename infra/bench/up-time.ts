@@ -78,10 +78,11 @@ async function timeAlone(handle: StackHandle, service: string): Promise<number> 
   await composeStream(handle.target, ['stop', service], () => undefined);
   await composeStream(handle.target, ['rm', '-f', service], () => undefined);
   const started = performance.now();
-  const override = composeUpCalls(handle.model, handle.runtime.compose)[0]?.override;
-  const result = await withOverride(handle.target, override, (target) =>
-    handle.runtime.engine.whileStarting(handle.model, () => composeStream(target, ['up', '-d', '--no-deps', service], () => undefined)),
-  );
+  const [call] = composeUpCalls(handle.model, handle.runtime.compose);
+  const result = await withOverride(handle.target, call?.override, (target) => {
+    const start = () => composeStream(target, ['up', '-d', '--no-deps', service], () => undefined);
+    return call?.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(handle.model, start);
+  });
   if (!result.ok) throw new Error(`starting ${service} alone failed: ${result.tail.slice(-5).join('\n')}`);
   // As `up` does: on Podman with CNI, the re-created container's resolver order is repaired.
   await handle.runtime.engine.afterStart(handle.model);

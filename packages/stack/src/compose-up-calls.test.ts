@@ -45,6 +45,7 @@ describe('compose up calls', () => {
     const [call, ...rest] = composeUpCalls(model, { name: 'podman-compose', version: '1.3.0' });
     expect(rest).toEqual([]);
     expect(call!.args).toEqual(['up', '-d']);
+    expect(call!.skipsEngineHealth).toBe(true);
     const content = call!.override!.content;
     expect(content).not.toContain('!reset');
     expect(content).not.toContain('service_healthy');

@@ -86,9 +86,10 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   try {
     for (const call of composeUpCalls(model, target.runtime.compose, options.startOrder)) {
       const done = progress.step(`${compose} ${call.override ? `-f ${call.override.name} ` : ''}${call.args.join(' ')}`);
-      const result = await withOverride(target, call.override, (t) =>
-        handle.runtime.engine.whileStarting(model, () => composeStream(t, call.args, (line) => progress.line(`  ${line}`))),
-      );
+      const result = await withOverride(target, call.override, (t) => {
+        const start = () => composeStream(t, call.args, (line) => progress.line(`  ${line}`));
+        return call.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(model, start);
+      });
       if (!result.ok) {
         done('failed');
         throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
