@@ -3,10 +3,24 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { composeFilePath, loadStack } from '@qraft/config';
 import { composeUpCalls } from './compose-up-calls';
-import { probeComposeTool } from './runtime';
+import { probeComposeTool, type ComposeTool } from './runtime';
 import { runCommand } from './run-command';
 
 const v2 = { name: 'docker-compose-v2', version: '2.26.1' } as const;
+
+/** Runs `fn` with the offline stack's real compose file and the override `up` would lay over it, written to a temporary file. */
+async function withRealFiles(tool: Pick<ComposeTool, 'name' | 'version'>, fn: (file: string, override: string) => Promise<void>): Promise<void> {
+  const model = loadStack({ imageSet: 'offline' });
+  const [call] = composeUpCalls(model, tool);
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-up-calls-'));
+  try {
+    const override = join(dir, call!.override!.name);
+    writeFileSync(override, call!.override!.content);
+    await fn(resolve(__dirname, '../../..', composeFilePath(model.variant, model.imageSet)), override);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('compose up calls', () => {
   it('starts everything in one docker compose call with depends_on reset, while the generated file keeps it', () => {
@@ -69,13 +83,7 @@ describe('compose up calls', () => {
       console.warn('SKIPPED the compose config check: docker compose v2 is not installed — run `pnpm nx run infra:engine`');
       return;
     }
-    const model = loadStack({ imageSet: 'offline' });
-    const [call] = composeUpCalls(model, tool);
-    const dir = mkdtempSync(join(tmpdir(), 'qraft-up-calls-'));
-    try {
-      const override = join(dir, call!.override!.name);
-      writeFileSync(override, call!.override!.content);
-      const file = resolve(__dirname, '../../..', composeFilePath(model.variant, model.imageSet));
+    await withRealFiles(tool, async (file, override) => {
       const plain = await runCommand('docker', ['compose', '-p', 'qraft-up-calls-test', '-f', file, 'config', '--format', 'json']);
       const reset = await runCommand('docker', ['compose', '-p', 'qraft-up-calls-test', '-f', file, '-f', override, 'config', '--format', 'json']);
       expect(reset.stderr).toBe('');
@@ -83,9 +91,7 @@ describe('compose up calls', () => {
       expect(Object.keys(services(plain.stdout).app!.depends_on ?? {})).toEqual(['clickhouse', 'nats']);
       expect(services(reset.stdout).app!.depends_on).toBeUndefined();
       expect(services(reset.stdout).exporter!.depends_on).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves podman-compose 1.3 only service_started conditions to wait on (its own config of the real file with the override)', async () => {
@@ -94,21 +100,13 @@ describe('compose up calls', () => {
       console.warn(`SKIPPED the podman-compose config check: it needs podman-compose 1.3 or later, found ${tool ? tool.version : 'none'} (Debian 12 ships 1.0.3; run it in the nested trixie engine: infra/scripts/nested-engine.sh exec podman …)`);
       return;
     }
-    const model = loadStack({ imageSet: 'offline' });
-    const [call] = composeUpCalls(model, tool);
-    const dir = mkdtempSync(join(tmpdir(), 'qraft-up-calls-'));
-    try {
-      const override = join(dir, call!.override!.name);
-      writeFileSync(override, call!.override!.content);
-      const file = resolve(__dirname, '../../..', composeFilePath(model.variant, model.imageSet));
+    await withRealFiles(tool, async (file, override) => {
       const plain = await runCommand('podman-compose', ['-p', 'qraft-up-calls-test', '-f', file, 'config']);
       const relaxed = await runCommand('podman-compose', ['-p', 'qraft-up-calls-test', '-f', file, '-f', override, 'config']);
       expect(relaxed.exitCode).toBe(0);
       expect(plain.stdout).toContain('condition: service_healthy');
       expect(relaxed.stdout).not.toContain('service_healthy');
       expect(relaxed.stdout.match(/condition: service_started/g)).toHaveLength(4);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

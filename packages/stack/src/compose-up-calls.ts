@@ -30,9 +30,10 @@ export type StartOrder = 'gate' | 'depends_on';
  *   next container, and its YAML loader refuses `!reset`): one `up -d` with an override that turns each condition into
  *   `service_started` (its merge replaces a dependency's condition key by key), so it waits only until the
  *   dependencies run — which they do, since it creates them first. Nothing in that call waits on a healthcheck, so
- *   Podman's healthcheck driver stays off during it (`podman ps` shows `starting` until a check runs). `--no-deps` per layer would not help: 1.3 waits
- *   on the conditions of every container it starts, named or not. The override is part of podman-compose's config
- *   hash: a later `podman-compose up` without it re-creates the stack's containers (`restart` does not check it).
+ *   Podman's healthcheck driver stays off during it (`podman ps` shows `starting` until a check runs). `--no-deps`
+ *   per layer would not help: 1.3 waits on the conditions of every container it starts, named or not. The override
+ *   is part of podman-compose's config hash: a later `podman-compose up` without it re-creates the stack's
+ *   containers (`restart` does not check it).
  * - podman-compose before 1.3: one plain `up -d` — it ignores the conditions, and every extra call costs a Python
  *   start-up and a read of the whole file.
  */
