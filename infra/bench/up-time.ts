@@ -4,8 +4,10 @@
  * so the ratio means something on a shared machine where absolute seconds do not. Two start orders:
  * `depends_on` (one `compose up -d`: compose holds dependants until the engine's healthchecks pass, as a
  * plain `docker compose up` of the file does — the baseline) and `gate` (what `up` does: compose never waits
- * on the engine's healthchecks, our readiness gate decides; see @qraft/stack's composeUpCalls). podman-compose
- * gets one `up -d` either way, so on Podman only `gate` is measured. Each up is split into its host checks (ports, images, directories,
+ * on the engine's healthchecks, our readiness gate decides; see @qraft/stack's composeUpCalls). Where both orders
+ * make the same calls (podman-compose before 1.3: one `up -d` either way) only `gate` is measured. The services
+ * alone are started with the override `up` uses, if any, since podman-compose re-creates the whole stack when its
+ * config hash changes. Each up is split into its host checks (ports, images, directories,
  * secrets), the compose calls, and what the readiness gate still waited after compose returned.
  *
  *   tsx --conditions=@qraft/source infra/bench/up-time.ts [--engine docker|podman] [--runs 3] [--json]
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirectories } from '@qraft/config';
 import { waitUntilHealthy } from '@qraft/health';
-import { composeStream, downStack, openStack, readinessChecks, silentProgress, upStack, type Progress, type StackHandle, type StartOrder } from '@qraft/stack';
+import { composeStream, composeUpCalls, downStack, openStack, readinessChecks, silentProgress, upStack, withOverride, type Progress, type StackHandle, type StartOrder } from '@qraft/stack';
 import { normalizeOptions, type StackOptions } from '../src/stack/stack-options';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -76,7 +78,11 @@ async function timeAlone(handle: StackHandle, service: string): Promise<number> 
   await composeStream(handle.target, ['stop', service], () => undefined);
   await composeStream(handle.target, ['rm', '-f', service], () => undefined);
   const started = performance.now();
-  const result = await handle.runtime.engine.whileStarting(handle.model, () => composeStream(handle.target, ['up', '-d', '--no-deps', service], () => undefined));
+  const [call] = composeUpCalls(handle.model, handle.runtime.compose);
+  const result = await withOverride(handle.target, call?.override, (target) => {
+    const start = () => composeStream(target, ['up', '-d', '--no-deps', service], () => undefined);
+    return call?.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(handle.model, start);
+  });
   if (!result.ok) throw new Error(`starting ${service} alone failed: ${result.tail.slice(-5).join('\n')}`);
   // As `up` does: on Podman with CNI, the re-created container's resolver order is repaired.
   await handle.runtime.engine.afterStart(handle.model);
@@ -97,7 +103,8 @@ async function main(): Promise<void> {
   const options = normalizeOptions({ ...(values.engine ? { engine: values.engine } : {}) }, process.env);
   let handle = await openStack(options, process.env);
   const services = Object.values(handle.model.services).filter((s) => s.available).map((s) => s.name);
-  const orders: StartOrder[] = handle.runtime.compose.name === 'podman-compose' ? ['gate'] : ['depends_on', 'gate'];
+  const sameCalls = JSON.stringify(composeUpCalls(handle.model, handle.runtime.compose, 'gate')) === JSON.stringify(composeUpCalls(handle.model, handle.runtime.compose, 'depends_on'));
+  const orders: StartOrder[] = sameCalls ? ['gate'] : ['depends_on', 'gate'];
   const cold: Record<string, UpTiming[]> = Object.fromEntries(orders.map((o) => [o, []]));
   const warm: Record<string, UpTiming[]> = Object.fromEntries(orders.map((o) => [o, []]));
   const alone: Record<string, number[]> = Object.fromEntries(services.map((s) => [s, []]));

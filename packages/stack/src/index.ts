@@ -19,3 +19,4 @@ export { detectRuntime, engineOfChoice, parseEngineChoice, probeComposeTool, typ
 export { formatStackTable, stackRows, type StackRow } from './stack-table';
 export { streamCommand, type StreamCommandOptions, type StreamCommandResult } from './stream-command';
 export { upStack, waitReady, type UpOptions, type UpResult } from './up';
+export { withOverride } from './with-override';

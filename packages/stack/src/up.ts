@@ -1,17 +1,15 @@
 import type Dockerode from 'dockerode';
 import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { composeStream, type ComposeTarget } from './compose';
-import { composeUpCalls, type ComposeUpCall, type StartOrder } from './compose-up-calls';
+import { composeStream } from './compose';
+import { composeUpCalls, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import type { StackHandle } from './open-stack';
 import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { createProgress, type Progress } from './progress';
 import { readinessChecks } from './readiness-checks';
+import { withOverride } from './with-override';
 
 export interface UpOptions {
   /** How long to wait until every service answers its own probe. */
@@ -48,19 +46,6 @@ async function missingImages(handle: StackHandle): Promise<string[]> {
     missing.push(`image ${service.image.reference} (${service.name}) is not in the ${handle.runtime.engine.name} engine — ${fix}`);
   }
   return missing;
-}
-
-/** Runs `fn` with the override laid over the target's files, written to a temporary directory removed afterwards. */
-async function withOverride<T>(target: ComposeTarget, override: ComposeUpCall['override'], fn: (target: ComposeTarget) => Promise<T>): Promise<T> {
-  if (!override) return fn(target);
-  const dir = mkdtempSync(join(tmpdir(), 'qraft-up-'));
-  try {
-    const file = join(dir, override.name);
-    writeFileSync(file, override.content);
-    return await fn({ ...target, overrides: [...(target.overrides ?? []), file] });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -101,9 +86,10 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   try {
     for (const call of composeUpCalls(model, target.runtime.compose, options.startOrder)) {
       const done = progress.step(`${compose} ${call.override ? `-f ${call.override.name} ` : ''}${call.args.join(' ')}`);
-      const result = await withOverride(target, call.override, (t) =>
-        handle.runtime.engine.whileStarting(model, () => composeStream(t, call.args, (line) => progress.line(`  ${line}`))),
-      );
+      const result = await withOverride(target, call.override, (t) => {
+        const start = () => composeStream(t, call.args, (line) => progress.line(`  ${line}`));
+        return call.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(model, start);
+      });
       if (!result.ok) {
         done('failed');
         throw new Error(`compose up failed (exit ${result.exitCode}${result.error ? `, ${result.error}` : ''}):\n${result.tail.slice(-15).join('\n')}`);
