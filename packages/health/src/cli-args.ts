@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { parseDuration, UsageError } from '@qraft/cli';
+import { parseDuration, UsageError, type ParsedValues } from '@qraft/cli';
 
 export const USAGE = `qraft-health — check the Qraft stack's services; exit 0 when every required check is up
 
@@ -28,7 +27,7 @@ QRAFT_PROMETHEUS_PASSWORD_FILE, DOCKER_HOST (unix:// only), NO_COLOR. A password
 (user:password@ is refused): give it as a file. \`stack\` and \`container\` come with @qraft/stack's qraft-health (the model's published ports, its
 readiness gate and credentials, the engine's socket); the app image's qraft-health has the protocol probes only.
 
-Exit codes: 0 all required checks up · 1 a required check is down or degraded · 2 bad input, nothing probed`;
+A check exits 1 when a required service is down or degraded; 2 means bad input, and nothing was probed.`;
 
 export const CHECK_NAMES = ['http', 'tcp', 'nats', 'clickhouse', 'prometheus', 'grafana', 'app', 'container', 'stack'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
@@ -42,10 +41,7 @@ export interface Credentials {
 }
 
 /** Everything the CLI will do, fully validated: credentials read, URLs parsed, durations in ms. */
-export type CliCommand =
-  | { readonly kind: 'help' }
-  | {
-      readonly kind: 'check';
+export interface CheckCommand {
       readonly check: CheckName;
       readonly target: string;
       readonly json: boolean;
@@ -67,7 +63,7 @@ export type CliCommand =
         readonly grafana: Credentials;
         readonly prometheus: Credentials;
       };
-    };
+}
 
 export interface ParseContext {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -84,37 +80,25 @@ const URL_PROTOCOLS: Partial<Record<CheckName, readonly string[]>> = {
   app: ['http:', 'https:'],
 };
 
-/** Parses and validates argv (without node and script). Throws UsageError on any bad input. */
-export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        json: { type: 'boolean' },
-        wait: { type: 'string' },
-        timeout: { type: 'string' },
-        status: { type: 'string' },
-        contains: { type: 'string' },
-        stream: { type: 'string' },
-        'inbox-prefix': { type: 'string' },
-        user: { type: 'string' },
-        'password-file': { type: 'string' },
-        database: { type: 'string' },
-        table: { type: 'string' },
-        socket: { type: 'string' },
-        variant: { type: 'string' },
-        images: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values: v, positionals } = parsed;
-  if (v.help) return { kind: 'help' };
+/** The options of qraft-health beyond --help and --json (which @qraft/cli's runCli adds). */
+export const HEALTH_OPTIONS = {
+  wait: { type: 'string' },
+  timeout: { type: 'string' },
+  status: { type: 'string' },
+  contains: { type: 'string' },
+  stream: { type: 'string' },
+  'inbox-prefix': { type: 'string' },
+  user: { type: 'string' },
+  'password-file': { type: 'string' },
+  database: { type: 'string' },
+  table: { type: 'string' },
+  socket: { type: 'string' },
+  variant: { type: 'string' },
+  images: { type: 'string' },
+} as const;
+
+/** Validates what runCli parsed (argv without node and script) into a command. Throws UsageError on any bad input. */
+export function commandFrom(v: ParsedValues<typeof HEALTH_OPTIONS>, positionals: readonly string[], ctx: ParseContext): CheckCommand {
   const [name, target, ...extra] = positionals;
   if (!name) throw new UsageError('no check given — e.g. `qraft-health nats nats://127.0.0.1:4222`');
   if (!(CHECK_NAMES as readonly string[]).includes(name)) {
@@ -172,7 +156,6 @@ export function parseCliArgs(argv: readonly string[], ctx: ParseContext): CliCom
     throw new UsageError("prometheus needs both a user and a password file (or neither, for a Prometheus without basic auth) — the stack's: --user qraft --password-file secrets/prometheus_password");
   }
   return {
-    kind: 'check',
     check,
     target: target ?? '',
     json: v.json ?? false,

@@ -1,19 +1,15 @@
 import { describeServers, freePort, NatsTestServer, startClickHouse, startNats } from '@qraft/testkit';
-import { main } from './cli';
+import { runCli } from '@qraft/cli';
+import { healthCli } from './cli';
 
 async function cli(argv: string[], env: Record<string, string> = {}, files: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, {
-    env,
-    isTTY: false,
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    readFile: (path) => {
-      if (path in files) return files[path]!;
-      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-    },
-  });
+  const readFile = (path: string) => {
+    if (path in files) return files[path]!;
+    throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  };
+  const code = await runCli(healthCli({ env, isTTY: false, readFile }), argv, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
   return { code, stdout, stderr };
 }
 
@@ -44,6 +40,7 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     const { code, stdout, stderr } = await cli(argv);
     expect(code).toBe(2);
     expect(stdout).toBe('');
+    expect(stderr.startsWith('qraft-health: ')).toBe(true);
     expect(stderr).toContain(message);
     expect(stderr).not.toContain('s3cret');
   });
@@ -60,10 +57,17 @@ describe('qraft-health: bad input exits 2 with a clear message before any probe 
     expect(stderr).toContain("needs the stack's qraft-health (package @qraft/stack)");
   });
 
-  it('prints usage for --help and exits 0', async () => {
+  it('prints usage with the exit codes every Qraft CLI shares for --help, and exits 0', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('qraft-health stack [--variant dev|prod]');
+    expect(stdout).toContain('Exit codes: 0 done');
+  });
+
+  it('with --json, reports bad input on stdout too, as {ok: false, exitCode: 2}', async () => {
+    const { code, stdout } = await cli(['tcp', 'nowhere', '--json']);
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, exitCode: 2, error: expect.stringContaining('"nowhere" is not HOST:PORT') });
   });
 });
 

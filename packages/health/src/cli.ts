@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { runMain, type CliSpec } from '@qraft/cli';
 import type { Check, HealthReport } from './check';
-import { parseCliArgs, parseHostPort, UsageError, USAGE, type CliCommand } from './cli-args';
+import { commandFrom, HEALTH_OPTIONS, parseHostPort, UsageError, USAGE, type CheckCommand } from './cli-args';
 import { exitCode, formatReport, reportToJson } from './format-report';
 import type { ProbeResult } from './probe-result';
 import { runChecks } from './run-checks';
 import { HealthTimeoutError, waitUntilHealthy } from './wait-until-healthy';
 
-export interface CliIo {
+/** What the CLI reads besides argv; the process's own by default, injected by tests. */
+export interface HealthCliContext {
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
   /** Colour the table only on a terminal. */
   readonly isTTY: boolean;
   readonly readFile?: (path: string) => string;
 }
-
-export type CheckCommand = Extract<CliCommand, { kind: 'check' }>;
 
 /**
  * The commands that need the stack's model or a container engine. This package has protocol probes only
@@ -27,31 +25,38 @@ export interface StackCommands {
   readonly stack: (command: CheckCommand, env: Readonly<Record<string, string | undefined>>) => Promise<Check[]>;
 }
 
-/** The whole CLI as a function: argv in, exit code out (0 healthy, 1 not, 2 bad input). */
-export async function main(argv: readonly string[], io: CliIo, stackCommands?: StackCommands): Promise<0 | 1 | 2> {
-  let command: CliCommand;
-  let checks: Check[];
-  try {
-    command = parseCliArgs(argv, { env: io.env, readFile: io.readFile ?? ((p) => readFileSync(p, 'utf8')) });
-    if (command.kind === 'help') {
-      io.stdout(`${USAGE}\n`);
-      return 0;
-    }
-    checks = await buildChecks(command, io.env, stackCommands);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`qraft-health: ${(error as Error).message}\nRun \`qraft-health --help\` for usage.\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const color = io.isTTY && io.env['NO_COLOR'] === undefined;
-  const print = (report: HealthReport) =>
-    io.stdout(`${command.json ? reportToJson(report) : formatReport(report, { color })}\n`);
+export const processContext: HealthCliContext = { env: process.env, isTTY: process.stdout.isTTY === true };
+
+/**
+ * qraft-health as an @qraft/cli command: runCli parses argv, answers --help and turns a UsageError into exit 2;
+ * the command exits 0 when every required check is up, 1 when one is not.
+ */
+export function healthCli(ctx: HealthCliContext = processContext, stackCommands?: StackCommands): CliSpec<typeof HEALTH_OPTIONS> {
+  return {
+    name: 'qraft-health',
+    help: USAGE,
+    options: HEALTH_OPTIONS,
+    positionals: true,
+    run: async ({ values, positionals, io }) => {
+      const command = commandFrom(values, positionals, { env: ctx.env, readFile: ctx.readFile ?? ((p) => readFileSync(p, 'utf8')) });
+      const checks = await buildChecks(command, ctx.env, stackCommands);
+      return check(command, checks, { color: ctx.isTTY && ctx.env['NO_COLOR'] === undefined, out: io.out, err: io.err });
+    },
+  };
+}
+
+/** Runs the checks once, or until healthy with --wait; prints the report; 0 when every required check is up. */
+async function check(
+  command: CheckCommand,
+  checks: Check[],
+  io: { readonly color: boolean; readonly out: (text: string) => void; readonly err: (text: string) => void },
+): Promise<0 | 1> {
+  const { color } = io;
+  const print = (report: HealthReport) => io.out(command.json ? reportToJson(report) : formatReport(report, { color }));
   // The library's timers are unref'ed; this one keeps the process alive for the wait and ends a hung run.
   const limitMs = (command.waitMs ?? command.timeoutMs) + 5_000;
   const watchdog = setTimeout(() => {
-    io.stderr(`qraft-health: gave up after ${limitMs} ms without a result\n`);
+    io.err(`qraft-health: gave up after ${limitMs} ms without a result`);
     process.exit(1);
   }, limitMs);
   try {
@@ -64,7 +69,7 @@ export async function main(argv: readonly string[], io: CliIo, stackCommands?: S
     const onProgress = (name: string, result: ProbeResult) => {
       // One line per change of state, not per poll.
       const line = result.state === 'up' ? `${name}: up (${result.detail})` : `${name}: ${result.state} — ${result.error}`;
-      if (!command.json && seen.get(name) !== line) io.stderr(`  ${line}\n`);
+      if (!command.json && seen.get(name) !== line) io.err(`  ${line}`);
       seen.set(name, line);
     };
     try {
@@ -78,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIo, stackCommands?: S
     } catch (error) {
       if (!(error instanceof HealthTimeoutError)) throw error;
       print(error.report);
-      if (!command.json) io.stderr(`qraft-health: ${error.message}\n`);
+      if (!command.json) io.err(`qraft-health: ${error.message}`);
       return 1;
     }
   } finally {
@@ -153,23 +158,5 @@ async function buildChecks(c: CheckCommand, env: Readonly<Record<string, string 
   }
 }
 
-/** Runs a qraft-health `main` on this process (argv, env, stdio) and sets its exit code. */
-export function runAsProcess(run: (argv: readonly string[], io: CliIo) => Promise<0 | 1 | 2>): void {
-  run(process.argv.slice(2), {
-    env: process.env,
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    isTTY: process.stdout.isTTY === true,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`qraft-health: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
-
-// The script body runs only when this file is the entry point; tests import main().
-if (require.main === module) runAsProcess(main);
+// The script body runs only when this file is the entry point; tests run healthCli() through runCli.
+if (require.main === module) runMain(healthCli());

@@ -13,5 +13,5 @@ export { probePrometheus, type PrometheusProbeOptions } from './prometheus-probe
 export { runChecks, type RunChecksOptions } from './run-checks';
 export { probeTcp, type TcpProbeOptions } from './tcp-probe';
 export { HealthTimeoutError, waitUntilHealthy, type WaitOptionsInput } from './wait-until-healthy';
-export { main as runHealthCli, runAsProcess, type CheckCommand, type CliIo, type StackCommands } from './cli';
-export { UsageError, type CliCommand } from './cli-args';
+export { healthCli, processContext, type HealthCliContext, type StackCommands } from './cli';
+export { UsageError, type CheckCommand } from './cli-args';

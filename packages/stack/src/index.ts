@@ -11,7 +11,7 @@ export { preferNameserver } from './podman-dns';
 export { projectNetworks } from './podman-adapter';
 export { assertPortsFree, prepareDirectories } from './prepare-host';
 export { createProgress, silentProgress, type Progress } from './progress';
-export { main as qraftHealth, stackCommands } from './qraft-health';
+export { stackCommands, stackHealthCli } from './qraft-health';
 export { readinessChecks } from './readiness-checks';
 export { restartStack, type RestartOptions } from './restart';
 export { runCommand, type CommandResult } from './run-command';

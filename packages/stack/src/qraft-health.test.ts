@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './qraft-health';
+import { runCli } from '@qraft/cli';
+import { stackHealthCli } from './qraft-health';
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const root = mkdtempSync(join(tmpdir(), 'qraft-health-stack-'));
   try {
-    const code = await main(argv, { env, isTTY: false, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, root);
+    const code = await runCli(stackHealthCli({ env, isTTY: false }, root), argv, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
     return { code, stdout, stderr };
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // commands that need the stack — `stack` (the readiness gate of `up`, from the model) and `container`.
 import { resolve } from 'node:path';
 import Dockerode from 'dockerode';
-import { runAsProcess, runHealthCli, UsageError, type CheckCommand, type CliIo, type StackCommands } from '@qraft/health';
+import { runMain } from '@qraft/cli';
+import { healthCli, processContext, UsageError, type CheckCommand, type HealthCliContext, type StackCommands } from '@qraft/health';
 import { probeContainer } from './container-probe';
 import { readinessChecks } from './readiness-checks';
 import { detectRuntime } from './runtime';
@@ -63,9 +64,9 @@ export function stackCommands(workspaceRoot: string): StackCommands {
   };
 }
 
-/** The whole CLI as a function, run from the repository root (where secrets/ is). */
-export function main(argv: readonly string[], io: CliIo, workspaceRoot = process.cwd()): Promise<0 | 1 | 2> {
-  return runHealthCli(argv, io, stackCommands(resolve(workspaceRoot)));
+/** The whole CLI as an @qraft/cli command, run from the repository root (where secrets/ is). */
+export function stackHealthCli(ctx: HealthCliContext = processContext, workspaceRoot = process.cwd()) {
+  return healthCli(ctx, stackCommands(resolve(workspaceRoot)));
 }
 
-if (require.main === module) runAsProcess(main);
+if (require.main === module) runMain(stackHealthCli());
