@@ -1,3 +1,4 @@
+import { UsageError } from '@qraft/cli';
 import type { EngineName } from '@qraft/stack';
 
 /** Where a leg's engine runs: the host's own, or a current engine nested in a container of the host's Docker. */
@@ -24,7 +25,7 @@ export function parseLegs(value: string | undefined): MatrixLeg[] {
   const wanted = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   const unknown = wanted.filter((w) => !MATRIX_LEGS.some((l) => l.id === w));
   if (unknown.length > 0) {
-    throw new Error(`matrix leg "${unknown.join('", "')}" is not known — use ${MATRIX_LEGS.map((l) => l.id).join(', ')} or all (option --legs)`);
+    throw new UsageError(`matrix leg "${unknown.join('", "')}" is not known — use ${MATRIX_LEGS.map((l) => l.id).join(', ')} or all (option --legs)`);
   }
   return MATRIX_LEGS.filter((l) => wanted.includes(l.id));
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { argv, chalk } from 'zx';
+import { ExitCode, isUsageError } from '@qraft/cli';
 import { composeStream, createProgress, downStack, openStack, readinessChecks, restartStack, upStack } from '@qraft/stack';
 import {
   contextFromStack,
@@ -152,8 +153,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
+      // @qraft/cli's exit codes: 2 for bad input (an option or QRAFT_* value), 1 for anything that failed while running.
       console.error(chalk.red(`faults: ${error instanceof Error ? error.message : String(error)}`));
-      process.exit(2);
+      process.exit(isUsageError(error) ? ExitCode.usage : ExitCode.failure);
     },
   );
 }

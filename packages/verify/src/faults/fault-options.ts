@@ -1,3 +1,4 @@
+import { UsageError } from '@qraft/cli';
 import { parseVerifyOptions, type VerifyOptions } from '../verify-options';
 
 export interface FaultOptions extends VerifyOptions {
@@ -28,7 +29,7 @@ function rate(env: Readonly<Record<string, string | undefined>>, name: string, f
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 2_000) throw new Error(`${name}="${raw}" is not a rate — give events per second between 0 and 2000`);
+  if (!Number.isFinite(value) || value < 0 || value > 2_000) throw new UsageError(`${name}="${raw}" is not a rate — give events per second between 0 and 2000`);
   return value;
 }
 
@@ -37,6 +38,6 @@ function rate(env: Readonly<Record<string, string | undefined>>, name: string, f
 export function parseFaultOptions(args: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>): FaultOptions {
   const jetstreamRate = rate(env, 'QRAFT_FAULT_JETSTREAM_RATE', 100);
   const httpRate = rate(env, 'QRAFT_FAULT_HTTP_RATE', 10);
-  if (jetstreamRate + httpRate === 0) throw new Error('QRAFT_FAULT_JETSTREAM_RATE and QRAFT_FAULT_HTTP_RATE are both 0 — the load needs at least one');
+  if (jetstreamRate + httpRate === 0) throw new UsageError('QRAFT_FAULT_JETSTREAM_RATE and QRAFT_FAULT_HTTP_RATE are both 0 — the load needs at least one');
   return { ...parseVerifyOptions(args, env), jetstreamRate, httpRate };
 }
