@@ -1,22 +1,13 @@
-import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { NATS_ACCOUNTS, NATS_TOPOLOGY } from '@qraft/config';
-import { probeApp } from '@qraft/health';
+import { probeApp, probeNats } from '@qraft/health';
 import { connectAs } from './nats-client';
 import { skip } from './outcome';
 import type { StackContext } from './stack-context';
 import type { VerifyCheck } from './verify-check';
 
-/** What a connect attempt ends in: the error a user sees, or "connected". */
-async function connectOutcome(url: string, user?: string, pass?: string): Promise<string> {
-  try {
-    const nc = await connect({ servers: url, user, pass, timeout: 5_000, reconnect: false });
-    await nc.close();
-    return 'connected';
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
+/** What qraft-health's NATS probe says of a client with these credentials: the error a user sees, or "up". */
+const probeOutcome = async (url: string, user?: string, password?: string) => (await probeNats({ url, user, password, timeoutMs: 5_000 })).error ?? 'up';
 
 const refusal = (attempt: Promise<unknown>) => attempt.then(() => 'allowed', (error: unknown) => (error as Error).message);
 
@@ -27,9 +18,9 @@ export const natsRefusesStrangers: VerifyCheck<StackContext> = {
   run: async ({ endpoints }) => {
     if (!endpoints.nats) skip('NATS is not published in this variant (prod keeps the backend private)');
     const outcomes = {
-      'no credentials': await connectOutcome(endpoints.nats),
-      'wrong password': await connectOutcome(endpoints.nats, NATS_ACCOUNTS.publisher.user, 'not-the-password'),
-      'made-up user': await connectOutcome(endpoints.nats, 'admin', 'admin'),
+      'no credentials': await probeOutcome(endpoints.nats),
+      'wrong password': await probeOutcome(endpoints.nats, NATS_ACCOUNTS.publisher.user, 'not-the-password'),
+      'made-up user': await probeOutcome(endpoints.nats, 'admin', 'admin'),
     };
     const letIn = Object.entries(outcomes).filter(([, outcome]) => !/Authorization Violation/.test(outcome));
     if (letIn.length > 0) throw new Error(`NATS answered ${letIn.map(([who, outcome]) => `${who}: ${outcome}`).join('; ')} (want Authorization Violation)`);
