@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { argv, chalk } from 'zx';
 import { ExitCode, isUsageError } from '@qraft/cli';
-import { composeStream, createProgress, downStack, openStack, readinessChecks, restartStack, upStack } from '@qraft/stack';
+import { composeStream, createProgress, openStack, readinessChecks, upStack } from '@qraft/stack';
 import {
   contextFromStack,
   crashFaultChecks,
@@ -24,6 +24,7 @@ import {
   parseFaultOptions,
   PublishLoad,
   runVerifyChecks,
+  stackControl,
   toJson,
   totals,
   writeReports,
@@ -54,14 +55,7 @@ export async function main(): Promise<number> {
       throw new Error(`compose ${args.join(' ')}${overrideFile ? ' (with a fault override)' : ''} failed with exit code ${result.exitCode}: ${result.tail.slice(-5).join(' | ')}`);
     }
   };
-  const stackContext: StackContext = contextFromStack(handle, {
-    restartAll: async () => void (await restartStack(handle, options, progress)),
-    restart: async (services) => void (await restartStack(handle, { timeoutMs: options.timeoutMs, services }, progress)),
-    recreate: async () => {
-      await downStack(handle, progress);
-      await upStack(handle, options, progress);
-    },
-  });
+  const stackContext: StackContext = contextFromStack(handle, stackControl(handle, options.timeoutMs, progress));
   const app = await stackContext.docker.getContainer(model.services.app.containerName).inspect().catch(() => undefined);
   if (!app?.State.Running) {
     console.error(chalk.red(`faults: ${model.services.app.containerName} is not running — bring the stack up first: pnpm nx run infra:up -- ${options.stackFlags.join(' ')}`));

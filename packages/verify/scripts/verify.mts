@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { argv, chalk } from 'zx';
 import { ExitCode, isUsageError } from '@qraft/cli';
-import { createProgress, downStack, openStack, restartStack, upStack } from '@qraft/stack';
+import { createProgress, openStack } from '@qraft/stack';
 import {
   allChecks,
   contextFromStack,
@@ -14,6 +14,7 @@ import {
   formatSummary,
   parseVerifyOptions,
   runVerifyChecks,
+  stackControl,
   toJson,
   totals,
   VERIFY_HELP,
@@ -33,21 +34,12 @@ export async function main(): Promise<number> {
   const handle = await openStack({ ...options, workspaceRoot }, process.env);
   const { model } = handle;
   const progress = createProgress();
-  const context: StackContext = contextFromStack(handle, {
-    restartAll: async () => {
-      await restartStack(handle, options, progress);
+  const context: StackContext = contextFromStack(
+    handle,
+    stackControl(handle, options.timeoutMs, progress, () => {
       context.startedAt = new Date();
-    },
-    restart: async (services) => {
-      await restartStack(handle, { timeoutMs: options.timeoutMs, services }, progress);
-      context.startedAt = new Date();
-    },
-    recreate: async () => {
-      await downStack(handle, progress);
-      await upStack(handle, options, progress);
-      context.startedAt = new Date();
-    },
-  });
+    }),
+  );
   // Log checks read from the containers' own start, not from whenever this script began.
   const app = await context.docker.getContainer(model.services.app.containerName).inspect().catch(() => undefined);
   if (!app) {

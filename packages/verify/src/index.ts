@@ -2,6 +2,7 @@ export { allChecks } from './all-checks';
 export { postEvents, queryEventsByType, type StoredEvent } from './app-api';
 export { appReady, communicationChecks, grafanaDatasources, natsToApiRoundTrip, prometheusTargetsUp } from './communication-checks';
 export { contextFromStack, stackServices } from './context-from-stack';
+export { stackControl } from './stack-control';
 export { findErrorLines } from './error-lines';
 export { frontendIsolation } from './isolation-checks';
 export { alertRulesReturnSeries, alwaysReturning, dashboardQueriesReturnData, KEY_SERIES, monitoringChecks, prometheusWantsLogin, publishingMovesCounters, serviceTargetsWithSeries } from './monitoring-checks';
