@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { ensureSecrets, readStackCredentials, type StackModel } from '@qraft/config';
+import { ensureSecrets, NATS_ACCOUNTS, readStackCredentials, type StackModel } from '@qraft/config';
 import { formatReport, HealthTimeoutError, waitUntilHealthy, type HealthReport } from '@qraft/health';
 import { composeStream } from './compose';
 import { composeUpCalls, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
+import { GLOBAL_ACCOUNT, moveGlobalAccountStreams } from './nats-account-streams';
 import type { StackHandle } from './open-stack';
 import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { createProgress, type Progress } from './progress';
@@ -30,6 +33,30 @@ async function runningContainers(docker: Dockerode, model: StackModel): Promise<
   const names = new Set(Object.values(model.services).map((s) => s.containerName));
   const list = await docker.listContainers().catch(() => []);
   return new Set(list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))).filter((n) => names.has(n)));
+}
+
+/**
+ * A stack from before NATS accounts kept its streams in the global account; the server with accounts would never
+ * load them (and stays unhealthy). Moves them into the stack's account — stopping nats-server first if it runs —
+ * so the events still waiting there are consumed, not lost.
+ */
+async function moveGlobalAccountStreamsOf(handle: StackHandle, running: ReadonlySet<string>, progress: Progress): Promise<void> {
+  const nats = handle.model.services.nats;
+  if (!nats.available || !nats.data) return;
+  const store = join(handle.workspaceRoot, nats.data.host);
+  if (!existsSync(join(store, 'jetstream', GLOBAL_ACCOUNT, 'streams'))) return;
+  if (running.has(nats.containerName)) {
+    progress.line(`nats: stopping ${nats.containerName} to move the streams it kept before the stack had NATS accounts`);
+    await handle.docker.getContainer(nats.containerName).stop();
+  }
+  for (const m of moveGlobalAccountStreams(store, NATS_ACCOUNTS.account)) {
+    const to = m.to.slice(handle.workspaceRoot.length + 1);
+    progress.line(
+      m.outcome === 'moved'
+        ? `nats: moved stream ${m.stream} from the global account (${GLOBAL_ACCOUNT}, before NATS accounts) into account ${NATS_ACCOUNTS.account} (${to})`
+        : `warning: nats: stream ${m.stream} of the global account (${GLOBAL_ACCOUNT}) was not merged: account ${NATS_ACCOUNTS.account} has its own — the old one is kept, unread, at ${to}`,
+    );
+  }
 }
 
 async function missingImages(handle: StackHandle): Promise<string[]> {
@@ -58,11 +85,13 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   for (const omitted of Object.values(model.services).filter((s) => !s.available)) {
     progress.line(`left out: ${omitted.name} — ${omitted.note ?? ''}`);
   }
-  await assertPortsFree(model, await runningContainers(handle.docker, model));
+  const running = await runningContainers(handle.docker, model);
+  await assertPortsFree(model, running);
   await options.prepareImages?.(handle.runtime.engine.name, progress);
   const missing = await missingImages(handle);
   if (missing.length > 0) throw new Error(missing.join('\n'));
   for (const warning of prepareDirectories(model, handle.workspaceRoot)) progress.line(`warning: ${warning}`);
+  await moveGlobalAccountStreamsOf(handle, running, progress);
   const secrets = ensureSecrets(handle.workspaceRoot, model);
   for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
   // The secrets may have been generated just now: read them again, nothing else.

@@ -16,6 +16,8 @@ export interface NatsServerOptions {
    * file of its own that the server config includes — as the stack's nats-server.conf does. Replaces `auth`.
    */
   readonly accounts?: string;
+  /** JetStream's store_dir (default: one of its own, removed with the server); give one to reuse a store across servers. */
+  readonly storeDir?: string;
 }
 
 /** A real nats-server on free loopback ports with its own JetStream store. */
@@ -34,7 +36,7 @@ export class NatsTestServer extends TestServer {
     const auth = options.auth
       ? `authorization { user: "${options.auth.user}", password: "${options.auth.password}" }\n`
       : '';
-    const js = options.jetstream === false ? '' : `jetstream { store_dir: "${join(this.dir, 'js')}" }\n`;
+    const js = options.jetstream === false ? '' : `jetstream { store_dir: "${options.storeDir ?? join(this.dir, 'js')}" }\n`;
     if (options.accounts !== undefined) writeFileSync(join(this.dir, 'accounts.conf'), options.accounts, { mode: 0o600 });
     const accounts = options.accounts === undefined ? '' : 'include "accounts.conf"\n';
     writeFileSync(
