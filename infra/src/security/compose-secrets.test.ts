@@ -26,7 +26,7 @@ describe('CIS 4.10 no secret values in rendered files or logs — with throwaway
   beforeAll(() => {
     scan = secretsForScan(ROOT);
     // Said once per run, so a reader of CI's log knows which secrets were looked for.
-    console.info(`secret scan: ${scan.values.size} values from ${scan.source === 'workspace' ? 'secrets/' : 'a throwaway set generated now (secrets/ does not exist)'}`);
+    console.info(`secret scan: ${scan.values.size} values from ${scan.source === 'workspace' ? 'secrets/ (and any it lacks, generated now)' : 'a throwaway set generated now (secrets/ does not exist)'}`);
     rendered = mkdtempSync(join(tmpdir(), 'qraft-rendered-'));
     for (const f of generatedFiles()) {
       mkdirSync(dirname(join(rendered, f.path)), { recursive: true });
