@@ -6,8 +6,8 @@
  * plain `docker compose up` of the file does — the baseline) and `gate` (what `up` does: compose never waits
  * on the engine's healthchecks, our readiness gate decides; see @qraft/stack's composeUpCalls). Where both orders
  * make the same calls (podman-compose before 1.3: one `up -d` either way) only `gate` is measured. The services
- * alone are started with the override `up` uses, if any, since podman-compose re-creates the whole stack when its
- * config hash changes. Each up is split into its host checks (ports, images, directories,
+ * alone are started (`up -d --no-deps`) with the override or document `up` uses, if any, since podman-compose
+ * re-creates the whole stack when its config hash changes. Each up is split into its host checks (ports, images, directories,
  * secrets), the compose calls, and what the readiness gate still waited after compose returned.
  *
  *   tsx --conditions=@qraft/source infra/bench/up-time.ts [--engine docker|podman] [--runs 3] [--json]
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dataDirectories } from '@qraft/config';
 import { waitUntilHealthy } from '@qraft/health';
-import { composeStream, composeUpCalls, downStack, openStack, readinessChecks, silentProgress, upStack, withOverride, type Progress, type StackHandle, type StartOrder } from '@qraft/stack';
+import { composeStream, composeUpCalls, documentTarget, downStack, openStack, readinessChecks, silentProgress, upStack, withOverride, type Progress, type StackHandle, type StartOrder } from '@qraft/stack';
 import { normalizeOptions, type StackOptions } from '../src/stack/stack-options';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -53,7 +53,8 @@ async function timeUp(handle: StackHandle, options: StackOptions, startOrder: St
   const started = performance.now();
   const up = await upStack(handle, { timeoutMs: options.timeoutMs, startOrder }, progress);
   const totalMs = performance.now() - started;
-  const compose = steps.filter((s) => s.message.includes(' up -d'));
+  // The compose up calls, and with them (podman-compose 1.3+) the starts of the containers they only created.
+  const compose = steps.filter((s) => / up( |$|,)/.test(s.message));
   const composeMs = compose.reduce((sum, s) => sum + s.ms, 0);
   const firstCompose = compose[0] ? compose[0].endedAt - compose[0].ms - started : 0;
   const waitMs = totalMs - firstCompose - composeMs;
@@ -79,7 +80,9 @@ async function timeAlone(handle: StackHandle, service: string): Promise<number> 
   await composeStream(handle.target, ['rm', '-f', service], () => undefined);
   const started = performance.now();
   const [call] = composeUpCalls(handle.model, handle.runtime.compose);
-  const result = await withOverride(handle.target, call?.override, (target) => {
+  // The same document or override as `up`'s own call: podman-compose re-creates all when its config hash changes.
+  const base = call?.document ? documentTarget(handle.target, call.document) : handle.target;
+  const result = await withOverride(base, call?.override, (target) => {
     const start = () => composeStream(target, ['up', '-d', '--no-deps', service], () => undefined);
     return call?.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(handle.model, start);
   });

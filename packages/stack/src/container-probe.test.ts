@@ -1,44 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { probeContainer } from './container-probe';
+import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
 import { retryUntil } from '@qraft/retry';
 
-const SOCKET = '/var/run/docker.sock';
-const BUSYBOX = '/bin/busybox';
 const IMAGE = 'qraft-health-test-busybox:1';
-const reason = !existsSync(SOCKET)
-  ? `no container engine socket at ${SOCKET} — run \`pnpm nx run infra:engine\``
-  : !existsSync(BUSYBOX)
-    ? `${BUSYBOX} is missing — apt-get install -y busybox-static`
-    : undefined;
+const reason = busyboxSkipReason();
 if (reason) console.warn(`SKIPPED container probe tests: ${reason}`);
 
 (reason ? describe.skip : describe)('probeContainer against a real Docker engine', () => {
-  const docker = new Dockerode({ socketPath: SOCKET });
+  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
   const prefix = `qraft-health-test-${process.pid}`;
   const created: string[] = [];
 
-  beforeAll(async () => {
-    // No registry here: a FROM-scratch image holding only busybox-static, built from a local context.
-    const dir = mkdtempSync(join(tmpdir(), 'qraft-busybox-'));
-    try {
-      copyFileSync(BUSYBOX, join(dir, 'busybox'));
-      writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\n');
-      const tar = spawnSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
-      if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
-      const stream = await docker.buildImage(Buffer.from(tar.stdout) as unknown as NodeJS.ReadableStream, { t: IMAGE, rm: true, forcerm: true });
-      const output = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
-        docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res as Array<{ error?: string }>))),
-      );
-      const failed = output.find((o) => o.error);
-      if (failed) throw new Error(`image build failed: ${failed.error}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
 
   afterAll(async () => {
     await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));

@@ -1,7 +1,8 @@
 export { composeArgv, composeQuiet, composeStream, type ComposeTarget } from './compose';
-export { composeUpCalls, dependencyLayers, type ComposeUpCall, type StartOrder } from './compose-up-calls';
+export { composeUpCalls, dependencyLayers, withoutDependsOn, type ComposeUpCall, type StartOrder } from './compose-up-calls';
 export { demuxLogs, readContainerLogs } from './container-logs';
 export { probeContainer, type ContainerProbeOptions } from './container-probe';
+export { documentTarget } from './document-target';
 export { downStack } from './down';
 export { engineAdapter, SOCKETS, type EngineAdapter, type EngineName } from './engine-adapter';
 export { isPortFree } from './is-port-free';
@@ -14,7 +15,7 @@ export { createProgress, silentProgress, type Progress } from './progress';
 export { stackCommands, stackHealthCli } from './qraft-health';
 export { readinessChecks } from './readiness-checks';
 export { restartStack, type RestartOptions } from './restart';
-export { runCommand, type CommandResult } from './run-command';
+export { runCommand, type CommandResult, type RunCommandOptions } from './run-command';
 export { detectRuntime, engineOfChoice, parseEngineChoice, probeComposeTool, type ComposeTool, type ComposeToolName, type Runtime } from './runtime';
 export { formatStackTable, stackRows, type StackRow } from './stack-table';
 export { streamCommand, type StreamCommandOptions, type StreamCommandResult } from './stream-command';

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 import { loadStack } from '@qraft/config';
 import { composeArgv } from './compose';
+import { documentTarget } from './document-target';
+import { runCommand } from './run-command';
+import { streamCommand } from './stream-command';
 import { assertPortsFree } from './prepare-host';
 import { formatStackTable, stackRows } from './stack-table';
 import { engineAdapter } from './engine-adapter';
@@ -23,6 +26,22 @@ describe('stack pieces', () => {
       'podman-compose',
       ['-p', 'qraft', '-f', '/work/qraft/configs/compose/dev.offline.yml', 'down'],
     ]);
+  });
+
+  it('gives a compose document on stdin as -f -, from the stack file\'s directory, with the other files still absolute', () => {
+    const target = { file: 'configs/compose/dev.offline.yml', overrides: ['fault.yml'], project: 'qraft', cwd: '/work/qraft', runtime: runtime('podman-compose', ['podman-compose']) };
+    const stdin = documentTarget(target, 'services: {}\n');
+    expect(stdin).toMatchObject({ file: '-', cwd: '/work/qraft/configs/compose', stdin: 'services: {}\n' });
+    expect(composeArgv(stdin, ['up', '--no-start'])).toEqual(['podman-compose', ['-p', 'qraft', '-f', '-', '-f', '/work/qraft/fault.yml', 'up', '--no-start']]);
+  });
+
+  it('hands a command its input on stdin and closes it, streamed or not', async () => {
+    expect((await runCommand('cat', [], 5_000, { input: 'one\ntwo\n' })).stdout).toBe('one\ntwo\n');
+    expect((await runCommand('cat', [])).stdout).toBe('');
+    const lines: string[] = [];
+    const result = await streamCommand('cat', [], { input: 'one\ntwo\n', onLine: (l) => lines.push(l) });
+    expect(result.ok).toBe(true);
+    expect(lines).toEqual(['one', 'two']);
   });
 
   it('refuses to start when a published port is taken and names the variable that moves it', async () => {

@@ -5,8 +5,8 @@ export interface StreamCommandOptions {
   readonly onLine?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
-  /** Data written to stdin (e.g. a tarball stream source); stdin is closed when absent. */
-  readonly stdinFile?: string;
+  /** Text written to stdin, which is then closed (a compose document read from `-f -`); absent: no stdin. */
+  readonly input?: string;
   readonly timeoutMs?: number;
   /** How many trailing output lines to keep for error messages. */
   readonly keepLines?: number;
@@ -32,8 +32,11 @@ export function streamCommand(file: string, args: readonly string[], options: St
     const child = spawn(file, [...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A child that exits before reading all of it (a bad flag) must not crash us with EPIPE.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
     let error = '';
     const timer =
       options.timeoutMs === undefined

@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+
+/** For tests against the real Docker engine: its socket. */
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+const BUSYBOX = '/bin/busybox';
+
+/** Why the engine tests cannot run on this machine, or undefined when they can. */
+export function busyboxSkipReason(): string | undefined {
+  if (!existsSync(DOCKER_SOCKET)) return `no container engine socket at ${DOCKER_SOCKET} — run \`pnpm nx run infra:engine\``;
+  if (!existsSync(BUSYBOX)) return `${BUSYBOX} is missing — apt-get install -y busybox-static`;
+  return undefined;
+}
+
+/** No registry here: a FROM-scratch image holding only busybox-static, built from a local context. */
+export async function buildBusyboxImage(docker: Dockerode, tag: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qraft-busybox-'));
+  try {
+    copyFileSync(BUSYBOX, join(dir, 'busybox'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\n');
+    const tar = spawnSync('tar', ['-C', dir, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 });
+    if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
+    const stream = await docker.buildImage(Buffer.from(tar.stdout) as unknown as NodeJS.ReadableStream, { t: tag, rm: true, forcerm: true });
+    const output = await new Promise<Array<{ error?: string }>>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res as Array<{ error?: string }>))),
+    );
+    const failed = output.find((o) => o.error);
+    if (failed) throw new Error(`image build failed: ${failed.error}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

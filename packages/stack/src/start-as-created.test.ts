@@ -1,0 +1,71 @@
+import Dockerode from 'dockerode';
+import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { startAsCreated } from './start-as-created';
+
+const IMAGE = 'qraft-stack-test-busybox:1';
+const reason = busyboxSkipReason();
+if (reason) console.warn(`SKIPPED start-as-created tests: ${reason}`);
+
+(reason ? describe.skip : describe)('startAsCreated against a real Docker engine', () => {
+  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+  const prefix = `qraft-stack-test-${process.pid}`;
+  const created: string[] = [];
+
+  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
+
+  afterAll(async () => {
+    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
+    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+  });
+
+  /** A container as `podman-compose up --no-start` leaves it: created, not started. */
+  async function create(suffix: string, cmd: string[] = ['sleep', '600']): Promise<{ name: string; id: string }> {
+    const name = `${prefix}-${suffix}`;
+    created.push(name);
+    // No init for a command that cannot run: docker-init would start and only its child would fail.
+    const container = await docker.createContainer({ name, Image: IMAGE, Cmd: cmd, HostConfig: { Init: cmd[0] === 'sleep' } });
+    return { name, id: container.id };
+  }
+  const running = async (name: string) => (await docker.getContainer(name).inspect()).State.Running;
+
+  it('starts a container whose ID compose printed, and one it never printed, but only once the secrets are final', async () => {
+    const printed = await create('printed');
+    const unprinted = await create('unprinted');
+    let secretsFinal: () => void = () => undefined;
+    const starter = startAsCreated(docker, [printed.name, unprinted.name], new Promise<void>((resolve) => (secretsFinal = resolve)));
+    starter.onLine(printed.id);
+    starter.onLine('a0'.repeat(32)); // the pod's ID podman-compose prints first: no container, no error
+    starter.onLine('recreating: done');
+    // Settle whatever the lines set off: nothing may start before the secrets are final.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await running(printed.name)).toBe(false);
+    secretsFinal();
+    await starter.finish();
+    expect(await running(printed.name)).toBe(true);
+    expect(await running(unprinted.name)).toBe(true);
+  });
+
+  it('names each container that did not start, with the engine\'s reason', async () => {
+    const fine = await create('fine');
+    const broken = await create('broken', ['/no/such/binary']);
+    const starter = startAsCreated(docker, [fine.name, broken.name]);
+    starter.onLine(broken.id);
+    const error = await starter.finish().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toContain('compose created the containers but these did not start:');
+    expect(error?.message).toContain(`${broken.name}: `);
+    expect(error?.message).toContain('/no/such/binary');
+    expect(error?.message).not.toContain(`${fine.name}:`);
+    expect(await running(fine.name)).toBe(true);
+  });
+
+  it('starts nothing when the secrets could not be made, and reports that error', async () => {
+    const waiting = await create('waiting');
+    const starter = startAsCreated(docker, [waiting.name], Promise.reject(new Error('secrets/ is not writable')));
+    starter.onLine(waiting.id);
+    await expect(starter.finish()).rejects.toThrow('secrets/ is not writable');
+    expect(await running(waiting.name)).toBe(false);
+  });
+});
