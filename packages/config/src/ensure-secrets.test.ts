@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareSync } from 'bcryptjs';
+import { compareSync, hashSync } from 'bcryptjs';
 import { parse } from 'yaml';
 import { ensureSecrets } from './ensure-secrets';
 import { loadStack } from './load-stack';
@@ -78,5 +78,25 @@ describe('ensureSecrets', () => {
     const after = parse(readFileSync(join(root, 'secrets/prometheus_web.yml'), 'utf8')) as { basic_auth_users: Record<string, string> };
     expect(compareSync('a-new-password-by-hand', after.basic_auth_users['qraft']!)).toBe(true);
     expect(after.basic_auth_users['grafana']).toBe(before.basic_auth_users['grafana']);
+  });
+
+  it('remembers which hashes matched (secrets/.bcrypt-verified, 0600) and still re-hashes one edited by hand', () => {
+    const model = loadStack({ imageSet: 'registry' });
+    ensureSecrets(root, model);
+    const verified = join(root, 'secrets/.bcrypt-verified');
+    expect(statSync(verified).mode & 0o777).toBe(0o600);
+    // Four NATS users and two Prometheus users, one fingerprint each, and no password in it.
+    const lines = readFileSync(verified, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(6);
+    const password = readFileSync(join(root, 'secrets/nats_app_password'), 'utf8').trim();
+    expect(readFileSync(verified, 'utf8')).not.toContain(password);
+
+    // A hash replaced by hand (here: of another password) is not in the remembered pairs: compared, refused, re-made.
+    const accounts = join(root, 'secrets/nats_accounts.conf');
+    const edited = readFileSync(accounts, 'utf8').replace(/(user: "qraft_app", password: ")[^"]+/, `$1${hashSync('not-the-password', 4)}`);
+    writeFileSync(accounts, edited);
+    expect(ensureSecrets(root, model).updated).toEqual(['secrets/nats_accounts.conf']);
+    const hash = /user: "qraft_app", password: "([^"]+)"/.exec(readFileSync(accounts, 'utf8'))![1]!;
+    expect(compareSync(password, hash)).toBe(true);
   });
 });

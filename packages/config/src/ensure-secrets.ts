@@ -7,7 +7,7 @@ import { renderClickhouseUsers } from './render-clickhouse-users';
 import { NATS_ACCOUNTS } from './accounts';
 import { natsPasswordHashes } from './nats-password-hashes';
 import { renderNatsAccounts } from './render-nats-accounts';
-import { keepOrHash } from './bcrypt-hashes';
+import { keepOrHash, type VerifiedHashes } from './bcrypt-hashes';
 import { renderPrometheusWebConfig } from './render-prometheus-web-config';
 import type { SecretModel, StackModel } from './stack-model';
 
@@ -23,6 +23,9 @@ export interface EnsureSecretsResult {
 }
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** Fingerprints of the password/hash pairs the derived files hold, so the next run need not compare them again. */
+const VERIFIED_FILE = join('secrets', '.bcrypt-verified');
 
 function own(path: string, secret: SecretModel, warnings: string[]): void {
   chmodSync(path, 0o600);
@@ -77,6 +80,11 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
     }
     own(path, secret, result.warnings);
   };
+  const verifiedPath = join(root, VERIFIED_FILE);
+  const verified: VerifiedHashes = {
+    known: new Set(existsSync(verifiedPath) ? readFileSync(verifiedPath, 'utf8').split('\n').filter((l) => /^[0-9a-f]{64}$/.test(l)) : []),
+    matched: new Set(),
+  };
   derive('clickhouse_users', () => {
     const app = read('clickhouse_app_password');
     if (app === undefined) return undefined;
@@ -91,7 +99,7 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
     };
     const [app, publisher, monitor, system] = [account('app'), account('publisher'), account('monitor'), account('system')];
     if (!app || !publisher || !monitor || !system) return undefined;
-    return renderNatsAccounts(model, natsPasswordHashes({ app, publisher, monitor, system }, before));
+    return renderNatsAccounts(model, natsPasswordHashes({ app, publisher, monitor, system }, before, verified));
   });
   derive('prometheus_web_config', (before) => {
     const passwords: Array<[string, string | undefined]> = [
@@ -99,9 +107,13 @@ export function ensureSecrets(root: string, model: StackModel): EnsureSecretsRes
       [model.prometheusUsers.grafana, read('prometheus_grafana_password')],
     ];
     const present = Object.fromEntries(passwords.flatMap(([user, password]) => (password === undefined ? [] : [[user, password]])));
-    const hashes = keepOrHash(present, previousHashes(before));
+    const hashes = keepOrHash(present, previousHashes(before), verified);
     return Object.keys(hashes).length === 0 ? undefined : renderPrometheusWebConfig(model, hashes);
   });
+  const fingerprints = [...verified.matched].sort().join('\n');
+  if (verified.matched.size > 0 && (verified.known.size !== verified.matched.size || [...verified.matched].some((f) => !verified.known.has(f)))) {
+    writePrivate(verifiedPath, `${fingerprints}\n`);
+  }
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirectories, type StackModel } from '@qraft/config';
 import { isPortFree } from './is-port-free';
@@ -36,9 +36,4 @@ export function prepareDirectories(model: StackModel, workspaceRoot: string): st
     }
   }
   return warnings;
-}
-
-/** Whether every secret file the compose file mounts exists already (after the first `up` they all do). */
-export function composeSecretsExist(model: StackModel, workspaceRoot: string): boolean {
-  return model.secrets.filter((s) => !s.hostOnly).every((s) => existsSync(join(workspaceRoot, s.file)));
 }

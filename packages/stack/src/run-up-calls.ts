@@ -8,15 +8,13 @@ import { withOverride } from './with-override';
 
 /**
  * Runs `up`'s compose calls one after the other. Containers of a call that only creates them (`startsCreated`) are
- * started as compose prints their IDs, but never before `startsAfter` (the stack's secrets being final) has
- * resolved; a rejected `startsAfter` starts none. Throws naming the call that failed, or every container that did
- * not start.
+ * started as compose prints their IDs. Throws naming the call that failed, or every container that did not start.
  */
-export async function runUpCalls(handle: StackHandle, calls: readonly ComposeUpCall[], progress: Progress, startsAfter: Promise<void> = Promise.resolve()): Promise<void> {
+export async function runUpCalls(handle: StackHandle, calls: readonly ComposeUpCall[], progress: Progress): Promise<void> {
   const { model, target } = handle;
   const compose = target.runtime.compose.command.join(' ');
   const containerNames = Object.values(model.services).filter((s) => s.available).map((s) => s.containerName);
-  const starter = calls.some((c) => c.startsCreated) ? startAsCreated(handle.docker, containerNames, startsAfter) : undefined;
+  const starter = calls.some((c) => c.startsCreated) ? startAsCreated(handle.docker, containerNames) : undefined;
   for (const call of calls) {
     const files = `${call.document ? '-f - ' : ''}${call.override ? `-f ${call.override.name} ` : ''}`;
     const done = progress.step(`${compose} ${files}${call.args.join(' ')}${call.startsCreated ? ' (each container started as it is created)' : ''}`);

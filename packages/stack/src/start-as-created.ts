@@ -7,7 +7,7 @@ export interface CreatedStarter {
   /**
    * After compose returned: waits for those starts, then starts each named container through the engine's API
    * once more (a running one answers 304), so one that compose found already created, or whose early start failed,
-   * is started or named. Throws one error naming every container that could not start, or `startsAfter`'s error.
+   * is started or named. Throws one error naming every container that could not start.
    */
   readonly finish: () => Promise<void>;
 }
@@ -20,18 +20,17 @@ const statusOf = (error: unknown): number | undefined => (error as { statusCode?
 /**
  * Without `--requires` (no depends_on in the document compose read), no container's start starts another, so
  * starting each the moment it exists races nothing and overlaps the slow ones' start-up with the creation of the
- * rest. Nothing starts before `startsAfter` resolved (up: the secrets the containers mount are final). Early starts never throw: a pod's ID (podman-compose 1.3 creates `pod_<project>` first) is not a
- * container, and a real failure shows again, with its reason, in finish().
+ * rest. Early starts never throw: a pod's ID (podman-compose 1.3 creates `pod_<project>` first) is not a container,
+ * and a real failure shows again, with its reason, in finish().
  */
-export function startAsCreated(docker: Dockerode, containerNames: readonly string[], startsAfter: Promise<void> = Promise.resolve()): CreatedStarter {
+export function startAsCreated(docker: Dockerode, containerNames: readonly string[]): CreatedStarter {
   const early: Array<Promise<unknown>> = [];
   return {
     onLine: (line) => {
       const id = line.trim();
-      if (CONTAINER_ID.test(id)) early.push(startsAfter.then(() => docker.getContainer(id).start()).catch(() => undefined));
+      if (CONTAINER_ID.test(id)) early.push(docker.getContainer(id).start().catch(() => undefined));
     },
     finish: async () => {
-      await startsAfter;
       await Promise.all(early);
       const failures = await Promise.all(
         containerNames.map((name) =>

@@ -8,7 +8,7 @@ import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import { GLOBAL_ACCOUNT, moveGlobalAccountStreams } from './nats-account-streams';
 import type { StackHandle } from './open-stack';
-import { assertPortsFree, composeSecretsExist, prepareDirectories } from './prepare-host';
+import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { createProgress, type Progress } from './progress';
 import { readinessChecks } from './readiness-checks';
 import { runUpCalls } from './run-up-calls';
@@ -92,31 +92,12 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   for (const warning of prepareDirectories(model, handle.workspaceRoot)) progress.line(`warning: ${warning}`);
   await moveGlobalAccountStreamsOf(handle, running, progress);
   const calls = composeUpCalls(model, target.runtime.compose, options.startOrder);
-  const startedAt = new Date();
-  // Where compose only creates the containers and we start them (podman-compose 1.3+), compose starts before the
-  // secrets check (bcrypt compares of the derived files, about 0.35 s) and the starts wait for it: a container
-  // mounts its secret files by path when it starts. Only if every file exists already — a missing bind source
-  // would make podman-compose create a directory in its place — and the random ones are never regenerated then.
-  let release: (error?: unknown) => void = () => undefined;
-  const secretsFinal = new Promise<void>((resolve, reject) => {
-    release = (error) => (error === undefined ? resolve() : reject(error));
-  });
-  secretsFinal.catch(() => undefined);
-  const composing = calls.every((c) => c.startsCreated) && composeSecretsExist(model, handle.workspaceRoot) ? runUpCalls(handle, calls, progress, secretsFinal) : undefined;
-  composing?.catch(() => undefined);
-  let refreshed: StackHandle;
-  try {
-    const secrets = ensureSecrets(handle.workspaceRoot, model);
-    for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
-    // The secrets may have been generated just now: read them again, nothing else.
-    refreshed = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
-    release();
-  } catch (error) {
-    release(error);
-    await composing?.catch(() => undefined);
-    throw error;
-  }
+  const secrets = ensureSecrets(handle.workspaceRoot, model);
+  for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
+  // The secrets may have been generated just now: read them again, nothing else.
+  const refreshed: StackHandle = { ...handle, credentials: readStackCredentials(handle.workspaceRoot, model) };
 
+  const startedAt = new Date();
   // The gate polls while compose still creates and starts containers: a service ready before compose returns
   // (the app boots while compose finishes the rest) costs no extra wait. An outcome reached before compose ended
   // (a pass of containers compose then re-created, a timeout during a long pull) is not trusted: the gate runs
@@ -131,7 +112,7 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
     },
   );
   try {
-    await (composing ?? runUpCalls(refreshed, calls, progress));
+    await runUpCalls(refreshed, calls, progress);
     composeDone = true;
     for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
   } catch (error) {
