@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { EnvelopeDecoder } from './envelope-decoder';
 import type { EnvelopeRows } from './envelope-rows';
 import { decodeEvent, type RejectReason } from './event';
-import { eventRow } from './event-row';
+import { validatedEventRow } from './event-row';
 import type { EventStore } from './event-store';
 import type { AppMetrics, FlushTrigger } from './metrics';
 import type { NatsBus } from './nats-bus';
@@ -257,7 +257,7 @@ export class Ingestor {
       await this.rejectMessage(msg, result.reason, result.detail);
       return;
     }
-    await this.add(eventRow(result.event, result.payloadJson, this.ingestedAt()), 1, msg, false, result.event.timestamp);
+    await this.add(validatedEventRow(result.event, result.payloadJson, result.timestampMs, this.ingestedAt()), 1, msg, false, result.event.timestamp);
   }
 
   private async acceptEnvelope(msg: JsMsg, result: EnvelopeRows): Promise<void> {
