@@ -97,7 +97,7 @@ const ENVELOPE_FETCH_EXPIRES_MS = 5_000;
  * - a backlog (an insert started from a full batch): while an insert runs, everything that arrives goes into the
  *   next batch, inserted as soon as the running one ends if it reached `batchMaxSize` — it may have grown to
  *   `batchBacklogMaxSize` rows or `batchMaxBytes`, where consumption waits for the running insert (memory stays
- *   bounded: one batch inserting, one filling, two pulls). Near its end (what is still to come is no more than the
+ *   bounded: one batch inserting, one filling, one pull). Near its end (what is still to come is no more than the
  *   batch holds) a batch of half `batchMaxSize` or more goes at once, so the last insert overlaps the decoding of the
  *   rest (measured: the time from the last envelope to all stored halved, ~35 → ~17 ms, decoding inline). When the
  *   consumers report nothing more pending on the server, what is left goes at once rather than after the wait, and
@@ -125,8 +125,6 @@ export class Ingestor {
   private ingestedAtText = '';
   private messages: ConsumerMessages | undefined;
   private envelopeMessages: ConsumerMessages | undefined;
-  /** The envelope fetch sent ahead of the one being read (see runEnvelopes). */
-  private nextEnvelopeMessages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   /** Aborts in-flight insert retries when shutdown runs out of time; those messages stay unacked for redelivery. */
@@ -160,7 +158,6 @@ export class Ingestor {
     try {
       this.messages?.stop();
       this.envelopeMessages?.stop();
-      this.nextEnvelopeMessages?.stop();
       // The loop may be waiting on a NATS that is gone; the deadline ends that wait too.
       await Promise.race([this.loop, once(this.abort.signal, 'abort')]);
       await this.flush('stop');
@@ -197,13 +194,13 @@ export class Ingestor {
   }
 
   /**
-   * Envelopes: fetches bounded in bytes (at least two of the largest message the server takes, so any envelope, even
-   * one over QRAFT_ENVELOPE_MAX_BYTES that must be dead-lettered, can be fetched), one read while the next is already
-   * on the server: the server fills pull requests in the order they came, so the next one's messages follow the
-   * current one's at once instead of after a round trip (measured: 7-31 ms idle after each fetch of ~28 envelopes).
-   * What is held is then at most two fetches plus the batches — `consume` would keep pulling while a batch waits on
-   * ClickHouse. Each envelope goes to the decoder as it arrives, up to DECODE_AHEAD ahead; the decoded ones are added
-   * to the batch strictly in the order they arrived, so batches, acks and dead letters are as with inline decoding.
+   * Envelopes: one fetch at a time, bounded in bytes (at least two of the largest message the server takes, so
+   * any envelope, even one over QRAFT_ENVELOPE_MAX_BYTES that must be dead-lettered, can be fetched). What is held
+   * is then at most one fetch plus the batches — `consume` would keep pulling while a batch waits on ClickHouse.
+   * (Sending the next fetch while one is read was measured and not kept: ingest-only was no faster inline and
+   * slower with a decode worker.) Each envelope goes to the decoder as it arrives, up to DECODE_AHEAD ahead; the
+   * decoded ones are added to the batch strictly in the order they arrived, so batches, acks and dead letters are
+   * as with inline decoding.
    */
   private async runEnvelopes(): Promise<void> {
     const { logger } = this.options;
@@ -215,15 +212,9 @@ export class Ingestor {
       try {
         const consumer = await this.options.bus.envelopeConsumer();
         const maxBytes = Math.max(4 * this.options.envelopeMaxBytes, 2 * this.options.bus.maxPayload) + 65_536;
-        const fetch = () => consumer.fetch({ max_bytes: maxBytes, expires: ENVELOPE_FETCH_EXPIRES_MS });
         while (!this.stopping) {
-          this.envelopeMessages = this.nextEnvelopeMessages ?? (await fetch());
-          this.nextEnvelopeMessages = undefined;
-          if (!this.stopping) this.nextEnvelopeMessages = await fetch();
-          if (this.stopping) {
-            this.envelopeMessages.stop();
-            this.nextEnvelopeMessages?.stop();
-          }
+          this.envelopeMessages = await consumer.fetch({ max_bytes: maxBytes, expires: ENVELOPE_FETCH_EXPIRES_MS });
+          if (this.stopping) this.envelopeMessages.stop();
           try {
             for await (const msg of this.envelopeMessages) {
               const decoding = this.options.decoder.decode(msg.data, this.ingestedAt());
@@ -255,11 +246,8 @@ export class Ingestor {
         await last;
         if (failure) throw failure.error;
       } catch (error) {
-        // Envelopes decoded ahead are added (or, after a failure, skipped and left unacked) before anything else; the
-        // fetch sent ahead is dropped (what it received stays unacked, for redelivery) and sent again with the consumer.
+        // Envelopes decoded ahead are added (or, after a failure, skipped and left unacked) before anything else.
         await last;
-        this.nextEnvelopeMessages?.stop();
-        this.nextEnvelopeMessages = undefined;
         if (this.stopping) break;
         logger.warn({ err: error, retryInMs: delayMs }, 'envelope consumer stopped; re-creating it');
         await this.options.bus.ensureTopology().catch(() => undefined);
@@ -385,7 +373,6 @@ export class Ingestor {
     return (
       this.decodesAhead +
       (this.envelopeMessages?.getPending() ?? 0) +
-      (this.nextEnvelopeMessages?.getPending() ?? 0) +
       (this.messages?.getPending() ?? 0) +
       (this.lastEnvelopeMsg?.info.pending ?? 0) +
       (this.lastEventMsg?.info.pending ?? 0)
