@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfigError, loadConfig } from './config';
+import { usableCpus } from './cpu-limit';
 
 describe('loadConfig', () => {
   it('defaults everything when the environment is empty', () => {
@@ -91,9 +92,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QRAFT_ENVELOPE_MAX_EVENTS: '0' })).toThrow(/QRAFT_ENVELOPE_MAX_EVENTS/);
   });
 
-  it('reads the number of envelope decode workers, none by default, and refuses a negative one naming the variable', () => {
-    expect(loadConfig({}).decodeWorkers).toBe(0);
+  it('reads the number of envelope decode workers, auto by default (one with two CPUs or more), and refuses garbage naming the variable', () => {
+    const auto = usableCpus() >= 2 ? 1 : 0;
+    expect(loadConfig({}).decodeWorkers).toBe(auto);
+    expect(loadConfig({ QRAFT_DECODE_WORKERS: 'auto' }).decodeWorkers).toBe(auto);
+    expect(loadConfig({ QRAFT_DECODE_WORKERS: ' AUTO ' }).decodeWorkers).toBe(auto);
+    expect(loadConfig({ QRAFT_DECODE_WORKERS: '0' }).decodeWorkers).toBe(0);
     expect(loadConfig({ QRAFT_DECODE_WORKERS: '2' }).decodeWorkers).toBe(2);
-    expect(() => loadConfig({ QRAFT_DECODE_WORKERS: '-1' })).toThrow(/QRAFT_DECODE_WORKERS="-1" must be an integer from 0 to 16/);
+    expect(() => loadConfig({ QRAFT_DECODE_WORKERS: '-1' })).toThrow(/QRAFT_DECODE_WORKERS="-1" must be auto \(1 with 2 or more CPUs, else 0\) or an integer from 0 to 16/);
+    expect(() => loadConfig({ QRAFT_DECODE_WORKERS: 'many' })).toThrow(/QRAFT_DECODE_WORKERS="many" must be auto/);
+    expect(() => loadConfig({ QRAFT_DECODE_WORKERS: '1.5' })).toThrow(/QRAFT_DECODE_WORKERS="1.5" must be auto/);
   });
 });

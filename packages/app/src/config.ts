@@ -1,5 +1,6 @@
 import { UsageError } from '@qraft/cli';
 import { readFileSync } from 'node:fs';
+import { autoDecodeWorkers } from './cpu-limit';
 
 /** Everything the app needs to run, fully defaulted and validated. */
 export interface AppConfig {
@@ -34,8 +35,8 @@ export interface AppConfig {
   readonly batchMaxBytes: number;
   readonly batchMaxWaitMs: number;
   /**
-   * Worker threads that decode envelopes beside the thread that keeps NATS, acks and inserts; 0 (the default): on
-   * that thread. Measured on 2 shared cores, a worker cost CPU and did not speed up end-to-end (docs/benchmarks.md).
+   * Worker threads that decode envelopes beside the thread that keeps NATS, acks and inserts; 0: on that thread.
+   * `auto` (the default) is resolved here: 1 when the process may use 2 CPUs or more (cgroup quota included), else 0.
    */
   readonly decodeWorkers: number;
   readonly queryMaxLimit: number;
@@ -142,6 +143,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   const consumerName = str('QRAFT_CONSUMER_NAME', 'qraft-app');
   if (!STREAM_NAME.test(consumerName)) problems.push(`QRAFT_CONSUMER_NAME=${JSON.stringify(consumerName)} may hold only letters, digits, _ and -`);
 
+  /** QRAFT_DECODE_WORKERS: `auto` (also when unset) or a count; auto reads the CPUs this process may use. */
+  const decodeWorkers = (): number => {
+    const raw = env['QRAFT_DECODE_WORKERS']?.trim() ?? '';
+    if (raw === '' || raw.toLowerCase() === 'auto') return autoDecodeWorkers();
+    const value = Number(raw.replaceAll('_', ''));
+    if (!Number.isInteger(value) || value < 0 || value > 16) {
+      problems.push(`QRAFT_DECODE_WORKERS=${JSON.stringify(env['QRAFT_DECODE_WORKERS'])} must be auto (1 with 2 or more CPUs, else 0) or an integer from 0 to 16`);
+      return 0;
+    }
+    return value;
+  };
+
   const logLevel = str('QRAFT_LOG_LEVEL', 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`QRAFT_LOG_LEVEL=${JSON.stringify(logLevel)} must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -169,7 +182,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     batchBacklogMaxSize: int('QRAFT_BATCH_BACKLOG_MAX_SIZE', 100_000, 1, 1_000_000),
     batchMaxBytes: int('QRAFT_BATCH_MAX_BYTES', 33_554_432, 65_536, 1_073_741_824),
     batchMaxWaitMs: int('QRAFT_BATCH_MAX_WAIT_MS', 500, 10, 60_000),
-    decodeWorkers: int('QRAFT_DECODE_WORKERS', 0, 0, 16),
+    decodeWorkers: decodeWorkers(),
     queryMaxLimit: int('QRAFT_QUERY_MAX_LIMIT', 1_000, 1, 100_000),
     queryMaxRangeMs: int('QRAFT_QUERY_MAX_RANGE_MS', 31 * 86_400_000, 1_000, 3_650 * 86_400_000),
     logDir: env['QRAFT_LOG_DIR']?.trim() || undefined,

@@ -1,5 +1,5 @@
-import { decodeEnvelope, type EnvelopeLimits, type EnvelopeReject, type RejectReason } from './event';
-import { eventRow } from './event-row';
+import { scanEnvelope, type EnvelopeLimits, type EnvelopeReject, type RejectReason } from './event';
+import { validatedEventRow } from './event-row';
 
 /** One envelope as the ingestor needs it: its valid events as encoded insert rows, its invalid ones to dead-letter. */
 export type EnvelopeRows =
@@ -22,14 +22,14 @@ export type EnvelopeRows =
  * the `ingested_at` DateTime text for every row.
  */
 export function envelopeRows(data: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRows {
-  const result = decodeEnvelope(data, limits);
-  if (!result.ok) return result;
   let text = '';
   let newest = '';
-  for (let i = 0; i < result.events.length; i++) {
-    const event = result.events[i]!;
-    text += eventRow(event, result.payloadJson[i]!, ingestedAt);
+  let count = 0;
+  const result = scanEnvelope(data, limits, (event, payloadJson, timestampMs) => {
+    text += validatedEventRow(event, payloadJson, timestampMs, ingestedAt);
     if (event.timestamp > newest) newest = event.timestamp;
-  }
-  return { ok: true, count: result.events.length, rows: Buffer.from(text), newest, rejected: result.rejected };
+    count++;
+  });
+  if (!result.ok) return result;
+  return { ok: true, count, rows: Buffer.from(text), newest, rejected: result.rejected };
 }

@@ -1,5 +1,5 @@
 import { decodeEnvelope, decodeEvent, serialisedBytes, validateEvent } from './event';
-import { eventRow } from './event-row';
+import { eventRow, validatedEventRow } from './event-row';
 import { envelopeChunks } from './http-server';
 import { envelopeMsgId } from './nats-bus';
 
@@ -9,7 +9,7 @@ const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'str
 describe('event validation', () => {
   it('accepts a complete event and normalises its timestamp', () => {
     const result = decodeEvent(bytes({ ...good, timestamp: Date.parse(good.timestamp) }), 1_000);
-    expect(result).toEqual({ ok: true, event: good, payloadJson: '{"total":3}' });
+    expect(result).toEqual({ ok: true, event: good, payloadJson: '{"total":3}', timestampMs: Date.parse(good.timestamp) });
   });
 
   it('normalises every timestamp text exactly as toISOString does, impossible days and hours included', () => {
@@ -22,7 +22,7 @@ describe('event validation', () => {
       const result = validateEvent({ ...good, timestamp });
       const ms = Date.parse(timestamp);
       if (!Number.isFinite(ms)) expect(result.ok).toBe(false);
-      else expect(result.ok && result.event.timestamp).toBe(new Date(ms).toISOString());
+      else expect(result.ok && [result.event.timestamp, result.timestampMs]).toEqual([new Date(ms).toISOString(), ms]);
     }
   });
 
@@ -118,6 +118,15 @@ describe('batch envelopes', () => {
     const event = { ...good, source: 'tab\there', payload: { text: 'line\nbreak \\ slash' } };
     const row = eventRow(event, JSON.stringify(event.payload), '2025-01-31 12:00:01');
     expect(row).toBe(`e-1\torder.created\ttab\\there\t2025-01-31 12:00:00\t1738324800000\t{"text":"line\\\\nbreak \\\\\\\\ slash"}\t2025-01-31 12:00:01\n`);
+  });
+
+  it('builds the same row for a validated event without escaping what validation already ruled out', () => {
+    const items = [good, { ...good, id: 'a.b:c_d-e', source: 'back\\slash', payload: { text: 'tab\tline\nbreak \\ "quoted" é 😀', n: [1.5, null] } }];
+    for (const item of items) {
+      const result = decodeEvent(bytes(item), 1_000);
+      if (!result.ok) throw new Error(result.detail);
+      expect(validatedEventRow(result.event, result.payloadJson, result.timestampMs, '2025-01-31 12:00:01')).toBe(eventRow(result.event, result.payloadJson, '2025-01-31 12:00:01'));
+    }
   });
 
   it('names an envelope by its sorted ids and splits an array into envelopes within the limits', () => {

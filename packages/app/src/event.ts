@@ -14,7 +14,8 @@ export interface QraftEvent {
 export type RejectReason = 'too_large' | 'invalid_json' | 'invalid_event';
 
 export type Validation =
-  | { readonly ok: true; readonly event: QraftEvent }
+  /** `timestampMs`: the event's time in epoch milliseconds, as its `timestamp` says. */
+  | { readonly ok: true; readonly event: QraftEvent; readonly timestampMs: number }
   | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
@@ -32,24 +33,39 @@ const EVENT_FIELDS: ReadonlySet<string> = new Set(['id', 'type', 'source', 'time
 /** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
 const MAX_TIME_MS = Date.UTC(2100, 0, 1);
 
-const ISO_UTC = /^(\d{4})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The value of `count` decimal digits of `text` from `at`, or -1 if one of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
 /**
- * Whether `toISOString()` of the time would give back this very text, so it need not be formatted again (formatting
- * was half of validating a typical event). Date.parse rolls an impossible day over (Feb 30 → Mar 2), so the day is
- * checked against its month here.
+ * The time of `text` when `toISOString()` of it would give back this very text (`YYYY-MM-DDThh:mm:ss.sssZ`, a real
+ * day, year 1970 or later), so it need not be parsed nor formatted again (formatting was half of validating a typical
+ * event); NaN otherwise, and the caller parses it. Read digit by digit: a regex with captures allocated per event.
+ * Date.parse rolls an impossible day over (Feb 30 → Mar 2), so the day is checked against its month here.
  */
-function isCanonicalIso(text: string): boolean {
-  if (text.length !== 24) return false;
-  const m = ISO_UTC.exec(text);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1) return false;
+function canonicalIsoMs(text: string): number {
+  if (text.length !== 24 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') return NaN;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  // Below 1970 Date.UTC would read years 0-99 as 1900-1999; such times are refused anyway, after Date.parse.
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 /** Whether a string is a valid event type (and so a safe NATS subject token sequence). */
@@ -66,51 +82,55 @@ export function eventSubject(type: string): string {
  * callers); events read from NATS must be complete.
  */
 export function validateEvent(value: unknown, options: { readonly fill?: boolean; readonly now?: () => Date } = {}): Validation {
-  const problems: string[] = [];
+  // Allocated only for an event with problems: this runs for every event ingested.
+  let problems: string[] | undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'invalid_event', detail: 'an event must be a JSON object with id, type, source, timestamp and payload' };
   }
   const raw = value as Record<string, unknown>;
   let id = raw['id'];
   if (id === undefined && options.fill) id = randomUUID();
-  if (typeof id !== 'string' || !ID.test(id)) problems.push('id must be a string of 1-128 letters, digits, _ . : - (a UUID is fine)');
+  if (typeof id !== 'string' || !ID.test(id)) (problems ??= []).push('id must be a string of 1-128 letters, digits, _ . : - (a UUID is fine)');
   const type = raw['type'];
   if (typeof type !== 'string' || !isEventType(type)) {
-    problems.push('type must be 1-128 characters of dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
+    (problems ??= []).push('type must be 1-128 characters of dot-separated tokens of letters, digits, _ and - (e.g. "order.created")');
   }
   const source = raw['source'];
   if (typeof source !== 'string' || source.length === 0 || source.length > 256) {
-    problems.push('source must be a non-empty string of at most 256 characters');
+    (problems ??= []).push('source must be a non-empty string of at most 256 characters');
   } else if (CONTROL.test(source) || LONE_SURROGATE.test(source)) {
-    problems.push('source must be text without control characters or lone UTF-16 surrogates (escape them, or move them into payload)');
+    (problems ??= []).push('source must be text without control characters or lone UTF-16 surrogates (escape them, or move them into payload)');
   }
   let timestamp = raw['timestamp'];
   if (timestamp === undefined && options.fill) timestamp = (options.now?.() ?? new Date()).toISOString();
   let iso = '';
+  let ms = NaN;
   if (typeof timestamp !== 'string' && typeof timestamp !== 'number') {
-    problems.push('timestamp must be an ISO-8601 string (e.g. "2025-01-31T12:00:00.000Z") or epoch milliseconds');
+    (problems ??= []).push('timestamp must be an ISO-8601 string (e.g. "2025-01-31T12:00:00.000Z") or epoch milliseconds');
   } else {
-    const ms = typeof timestamp === 'number' ? timestamp : Date.parse(timestamp);
+    const canonical = typeof timestamp === 'string' ? canonicalIsoMs(timestamp) : NaN;
+    ms = typeof timestamp === 'number' ? timestamp : Number.isNaN(canonical) ? Date.parse(timestamp) : canonical;
     if (!Number.isFinite(ms) || ms < MIN_TIME_MS || ms >= MAX_TIME_MS) {
-      problems.push('timestamp must be a valid time between 1970-01-02 and 2100-01-01 (ISO-8601 or epoch milliseconds)');
+      (problems ??= []).push('timestamp must be a valid time between 1970-01-02 and 2100-01-01 (ISO-8601 or epoch milliseconds)');
     } else {
-      iso = typeof timestamp === 'string' && isCanonicalIso(timestamp) ? timestamp : new Date(ms).toISOString();
+      iso = Number.isNaN(canonical) ? new Date(ms).toISOString() : (timestamp as string);
     }
   }
   const payload = raw['payload'];
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    problems.push('payload must be a JSON object');
+    (problems ??= []).push('payload must be a JSON object');
   } else {
     const problem = payloadProblem(payload, 'payload', 1);
-    if (problem) problems.push(problem);
+    if (problem) (problems ??= []).push(problem);
   }
   let extra: string[] | undefined;
   for (const k in raw) if (!EVENT_FIELDS.has(k)) (extra ??= []).push(k);
-  if (extra) problems.push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
-  if (problems.length > 0) return { ok: false, reason: 'invalid_event', detail: problems.join('; ') };
+  if (extra) (problems ??= []).push(`unknown field${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (allowed: id, type, source, timestamp, payload)`);
+  if (problems) return { ok: false, reason: 'invalid_event', detail: problems.join('; ') };
   return {
     ok: true,
     event: { id: id as string, type: type as string, source: source as string, timestamp: iso, payload: payload as Record<string, unknown> },
+    timestampMs: ms,
   };
 }
 
@@ -144,9 +164,9 @@ function payloadProblem(value: unknown, path: string, depth: number): string | u
   return undefined;
 }
 
-/** A decoded event with its payload serialised once, for the insert row (eventRow). */
+/** A decoded event with its payload serialised once and its time in epoch milliseconds, for the insert row. */
 export type EventDecoding =
-  | { readonly ok: true; readonly event: QraftEvent; readonly payloadJson: string }
+  | { readonly ok: true; readonly event: QraftEvent; readonly payloadJson: string; readonly timestampMs: number }
   | { readonly ok: false; readonly reason: RejectReason; readonly detail: string };
 
 /** Decodes and validates one message body as read from NATS, enforcing the size limit first (on the bytes received). */
@@ -161,7 +181,7 @@ export function decodeEvent(data: Uint8Array, maxBytes: number): EventDecoding {
     return { ok: false, reason: 'invalid_json', detail: `body is not JSON: ${(error as Error).message}` };
   }
   const result = validateEvent(value);
-  return result.ok ? { ok: true, event: result.event, payloadJson: JSON.stringify(result.event.payload) } : result;
+  return result.ok ? { ok: true, event: result.event, payloadJson: JSON.stringify(result.event.payload), timestampMs: result.timestampMs } : result;
 }
 
 /** Subjects of batch envelopes: a JSON array of events per NATS message. */
@@ -207,6 +227,27 @@ export type EnvelopeDecoding =
  * for dead-lettering one by one.
  */
 export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): EnvelopeDecoding {
+  const events: QraftEvent[] = [];
+  const payloadJson: string[] = [];
+  const result = scanEnvelope(data, limits, (event, payload) => {
+    events.push(event);
+    payloadJson.push(payload);
+  });
+  return result.ok ? { ok: true, count: result.count, events, payloadJson, rejected: result.rejected } : result;
+}
+
+/** What scanEnvelope hands over for each valid event: the event, its payload's JSON and its time in epoch ms. */
+export type EnvelopeEventVisitor = (event: QraftEvent, payloadJson: string, timestampMs: number) => void;
+
+/**
+ * decodeEnvelope without collecting: each valid event goes to `visit` in order as it is validated, so a caller that
+ * turns it straight into something else (envelopeRows: an insert row) allocates no arrays of events.
+ */
+export function scanEnvelope(
+  data: Uint8Array,
+  limits: EnvelopeLimits,
+  visit: EnvelopeEventVisitor,
+): { readonly ok: false; readonly reason: RejectReason; readonly detail: string } | { readonly ok: true; readonly count: number; readonly rejected: readonly EnvelopeReject[] } {
   if (data.byteLength > limits.maxBytes) {
     return { ok: false, reason: 'too_large', detail: `envelope is ${data.byteLength} bytes; the limit is ${limits.maxBytes} (QRAFT_ENVELOPE_MAX_BYTES)` };
   }
@@ -223,8 +264,6 @@ export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): Envelo
   if (value.length > limits.maxEvents) {
     return { ok: false, reason: 'too_large', detail: `envelope holds ${value.length} events; the limit is ${limits.maxEvents} (QRAFT_ENVELOPE_MAX_EVENTS) — split it` };
   }
-  const events: QraftEvent[] = [];
-  const payloadJson: string[] = [];
   const rejected: EnvelopeReject[] = [];
   // No element can be larger than the whole envelope: below the per-event limit, sizing each one is skipped.
   const sizeEach = data.byteLength > limits.eventMaxBytes;
@@ -244,10 +283,9 @@ export function decodeEnvelope(data: Uint8Array, limits: EnvelopeLimits): Envelo
         continue;
       }
     }
-    events.push(result.event);
-    payloadJson.push(payload);
+    visit(result.event, payload, result.timestampMs);
   }
-  return { ok: true, count: value.length, events, payloadJson, rejected };
+  return { ok: true, count: value.length, rejected };
 }
 
 /**

@@ -7,8 +7,8 @@ import { PipelineMetrics } from './pipeline-metrics';
  * passed), `backlog` (the batch that filled while the previous insert ran, started as that one ended, or the rest
  * when a backlog ended), `limit` (QRAFT_BATCH_BACKLOG_MAX_SIZE rows or QRAFT_BATCH_MAX_BYTES reached), `stop` (shutdown).
  */
-export type FlushTrigger = 'size' | 'wait' | 'backlog' | 'limit' | 'stop';
-const FLUSH_TRIGGERS: readonly FlushTrigger[] = ['size', 'wait', 'backlog', 'limit', 'stop'];
+export type FlushTrigger = 'size' | 'wait' | 'backlog' | 'tail' | 'limit' | 'stop';
+const FLUSH_TRIGGERS: readonly FlushTrigger[] = ['size', 'wait', 'backlog', 'tail', 'limit', 'stop'];
 
 /** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
 export class AppMetrics {
@@ -61,7 +61,7 @@ export class AppMetrics {
   });
   readonly batchFlushes = new Counter<'trigger'>({
     name: 'qraft_batch_flushes_total',
-    help: 'Batch inserts started, by trigger: size, wait (light traffic), backlog (filled while the previous insert ran), limit (rows or bytes cap), stop.',
+    help: 'Batch inserts started, by trigger: size, wait (light traffic), backlog (filled while the previous insert ran), tail (the rest of a backlog, beside the running insert), limit (rows or bytes cap), stop.',
     labelNames: ['trigger'],
     registers: [this.registry],
   });
