@@ -1,0 +1,48 @@
+import Dockerode from 'dockerode';
+import { loadStack, type StackModel } from '@qraft/config';
+import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { assertNoOtherCheckout, WORKING_DIR_LABEL } from './other-checkout';
+
+const IMAGE = 'qraft-stack-test-busybox:other-checkout';
+const reason = busyboxSkipReason();
+if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
+
+(reason ? describe.skip : describe)('up refuses containers of another checkout (real Docker engine)', () => {
+  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+  const prefix = `qraft-stack-test-${process.pid}`;
+  const created: string[] = [];
+  // The stack's real model, with container names of this test's own so the host's stack is not touched.
+  const stack = loadStack({ imageSet: 'offline' });
+  const model: StackModel = {
+    ...stack,
+    services: Object.fromEntries(Object.entries(stack.services).map(([k, s]) => [k, { ...s, containerName: `${prefix}-${k}` }])) as StackModel['services'],
+  };
+
+  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
+  afterAll(async () => {
+    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
+    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
+  });
+
+  /** A container as compose leaves it: named for a service, labelled with the project directory it came from. */
+  async function composeContainer(service: string, workingDir: string): Promise<void> {
+    const name = `${prefix}-${service}`;
+    created.push(name);
+    await docker.createContainer({ name, Image: IMAGE, Cmd: ['true'], Labels: { [WORKING_DIR_LABEL]: workingDir } });
+  }
+
+  it('accepts its own checkout’s containers and names another checkout’s, where they came from and how to clear them', async () => {
+    await composeContainer('nats', '/srv/qraft/configs/compose');
+    await expect(assertNoOtherCheckout(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker')).resolves.toBeUndefined();
+
+    await composeContainer('app', '/home/dev/other-clone/configs/compose');
+    const error = await assertNoOtherCheckout(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe(
+      `${prefix}-app belongs to the stack of another checkout (/home/dev/other-clone), not to /srv/qraft — ` +
+        `bring that stack down first (cd /home/dev/other-clone && pnpm nx run infra:down), or remove its containers: docker rm -f ${prefix}-app`,
+    );
+  }, 30_000);
+});
