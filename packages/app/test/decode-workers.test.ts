@@ -1,12 +1,9 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { missingServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
+import { describeServers, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { consumerInfo, makeEvents, natsClient, runApp, testEnv } from './harness';
 
-const missing = missingServers().filter((m) => !m.startsWith('prometheus'));
-const describeServers = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) console.warn(`SKIPPED decode worker tests: ${missing.join('; ')}`);
 
-describeServers('envelopes decoded on worker threads (QRAFT_DECODE_WORKERS)', () => {
+describeServers('decode worker tests', ['nats-server', 'clickhouse-server'])('envelopes decoded on worker threads (QRAFT_DECODE_WORKERS)', () => {
   it.each(['0', '2'])(
     'with QRAFT_DECODE_WORKERS=%s stores a backlog of envelopes once each, dead-letters each invalid event once, and acks everything',
     async (workers) => {
