@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { loadStack, type StackModel } from '@qraft/config';
 import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
-import { assertNoOtherCheckout, WORKING_DIR_LABEL } from './other-checkout';
+import { clearOtherCheckouts, WORKING_DIR_LABEL } from './other-checkout';
 
 const IMAGE = 'qraft-stack-test-busybox:other-checkout';
 const reason = busyboxSkipReason();
@@ -31,18 +34,33 @@ if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
     await docker.createContainer({ name, Image: IMAGE, Cmd: ['true'], Labels: { [WORKING_DIR_LABEL]: workingDir } });
   }
 
-  it('accepts its own checkout’s containers and names another checkout’s, where they came from and how to clear them', async () => {
-    await composeContainer('nats', '/srv/qraft/configs/compose');
-    await expect(assertNoOtherCheckout(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker')).resolves.toBeUndefined();
+  const exists = async (name: string) => docker.getContainer(name).inspect().then(() => true, () => false);
 
-    await composeContainer('app', '/home/dev/other-clone/configs/compose');
-    const error = await assertNoOtherCheckout(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker').then(
-      () => undefined,
-      (e: unknown) => e as Error,
-    );
-    expect(error?.message).toBe(
-      `${prefix}-app belongs to the stack of another checkout (/home/dev/other-clone), not to /srv/qraft — ` +
-        `bring that stack down first (cd /home/dev/other-clone && pnpm nx run infra:down), or remove its containers: docker rm -f ${prefix}-app`,
-    );
+  it('accepts its own checkout’s containers and names another checkout’s, where they came from and how to clear them', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'qraft-other-clone-'));
+    mkdirSync(join(other, 'configs/compose'), { recursive: true });
+    try {
+      await composeContainer('nats', '/srv/qraft/configs/compose');
+      await expect(clearOtherCheckouts(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker')).resolves.toEqual([]);
+
+      await composeContainer('app', join(other, 'configs/compose'));
+      const error = await clearOtherCheckouts(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker').then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.message).toBe(
+        `${prefix}-app belongs to the stack of another checkout (${other}), not to /srv/qraft — ` +
+          `bring that stack down first (cd ${other} && pnpm nx run infra:down), or remove its containers: docker rm -f ${prefix}-app`,
+      );
+      expect(await exists(`${prefix}-app`)).toBe(true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('removes the containers of a checkout that no longer exists, and says which', async () => {
+    await composeContainer('clickhouse', join(tmpdir(), `qraft-deleted-clone-${process.pid}`, 'configs/compose'));
+    await expect(clearOtherCheckouts(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker')).resolves.toContain(`${prefix}-clickhouse`);
+    expect(await exists(`${prefix}-clickhouse`)).toBe(false);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { StackModel } from '@qraft/config';
@@ -30,17 +30,24 @@ export function foreignContainers(containers: readonly Dockerode.ContainerInfo[]
   });
 }
 
-/** Refuses to `up` over containers of another checkout, naming them, where they came from and how to clear them. */
-export async function assertNoOtherCheckout(docker: Dockerode, model: StackModel, workspaceRoot: string, composeFile: string, engine: string): Promise<void> {
+/**
+ * Before `up`: containers of a checkout that no longer exists (a deleted clone never brought down) are removed, and
+ * their names returned; containers of a checkout that still exists stop `up`, with an error naming them, where they
+ * came from and how to clear them.
+ */
+export async function clearOtherCheckouts(docker: Dockerode, model: StackModel, workspaceRoot: string, composeFile: string, engine: string): Promise<string[]> {
   const names = new Set(Object.values(model.services).map((s) => s.containerName));
   const foreign = foreignContainers(await docker.listContainers({ all: true }).catch(() => []), names, workspaceRoot);
-  if (foreign.length === 0) return;
+  const orphans = foreign.filter((f) => !existsSync(f.dir));
+  await Promise.all(orphans.map((f) => docker.getContainer(f.name).remove({ force: true })));
+  const live = foreign.filter((f) => existsSync(f.dir));
+  if (live.length === 0) return orphans.map((f) => f.name);
   // The other checkout's root: its project directory is the directory of the stack's compose file there too.
   const below = relative(workspaceRoot, dirname(resolve(workspaceRoot, composeFile)));
-  const roots = [...new Set(foreign.map((f) => (below !== '' && f.dir.endsWith(`/${below}`) ? f.dir.slice(0, -below.length - 1) : f.dir)))];
-  const who = foreign.map((f) => f.name).join(', ');
-  const verb = foreign.length === 1 ? 'belongs' : 'belong';
-  const listed = foreign.map((f) => f.name).join(' ');
+  const roots = [...new Set(live.map((f) => (below !== '' && f.dir.endsWith(`/${below}`) ? f.dir.slice(0, -below.length - 1) : f.dir)))];
+  const who = live.map((f) => f.name).join(', ');
+  const verb = live.length === 1 ? 'belongs' : 'belong';
+  const listed = live.map((f) => f.name).join(' ');
   // One line, as docs/troubleshooting.md lists it.
   throw new Error(`${who} ${verb} to the stack of another checkout (${roots.join(', ')}), not to ${workspaceRoot} — bring that stack down first (cd ${roots[0]} && pnpm nx run infra:down), or remove its containers: ${engine} rm -f ${listed}`);
 }

@@ -7,7 +7,7 @@ import { composeUpCalls, type StartOrder } from './compose-up-calls';
 import type { EngineName } from './engine-adapter';
 import { lastLogLines } from './last-log-lines';
 import { GLOBAL_ACCOUNT, moveGlobalAccountStreams } from './nats-account-streams';
-import { assertNoOtherCheckout } from './other-checkout';
+import { clearOtherCheckouts } from './other-checkout';
 import type { StackHandle } from './open-stack';
 import { assertPortsFree, prepareDirectories } from './prepare-host';
 import { createProgress, type Progress } from './progress';
@@ -85,7 +85,9 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   for (const omitted of Object.values(model.services).filter((s) => !s.available)) {
     progress.line(`left out: ${omitted.name} — ${omitted.note ?? ''}`);
   }
-  await assertNoOtherCheckout(handle.docker, model, handle.workspaceRoot, target.file, handle.runtime.engine.name);
+  for (const name of await clearOtherCheckouts(handle.docker, model, handle.workspaceRoot, target.file, handle.runtime.engine.name)) {
+    progress.line(`removed ${name}: compose created it from a checkout that no longer exists`);
+  }
   const running = await runningContainers(handle.docker, model);
   await assertPortsFree(model, running);
   await options.prepareImages?.(handle.runtime.engine.name, progress);
