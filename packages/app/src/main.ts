@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger';
 import { migrate } from './migrations';
 import { QraftApp } from './qraft-app';
 import { retryUntilDone } from './retry';
+import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 const USAGE = `Usage: qraft-app [serve|migrate]
   serve    (default) run the service: HTTP API, NATS -> ClickHouse ingest, /healthz /readyz /metrics
@@ -25,11 +26,12 @@ async function runMigrate(config: AppConfig, logger: Logger, timeoutMs: number):
   );
   try {
     const result = await retryUntilDone(
-      async () => {
-        await store.ping();
+      async (attempt) => {
+        await store.ping(AbortSignal.timeout(startupAttemptTimeoutMs(attempt)));
         return migrate(store.client, config.clickhouseDatabase);
       },
       {
+        ...STARTUP_RETRY,
         signal: AbortSignal.timeout(timeoutMs),
         onFailure: (error, attempt) => logger.warn({ err: error, attempt }, 'ClickHouse not ready for migrations; retrying'),
       },

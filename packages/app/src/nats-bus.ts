@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { envelopeSubject, eventSubject, type QraftEvent, type RejectReason } from './event';
 import { JetStreamPublisher } from './jetstream-publisher';
 import { retryUntilDone } from './retry';
+import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 export const EVENTS_SUBJECTS = 'qraft.events.>';
 /** Batch envelopes: a JSON array of events per message, consumed by a durable consumer of their own. */
@@ -37,6 +38,8 @@ export interface NatsBusOptions {
   readonly logger: Logger;
   readonly signal?: AbortSignal;
   readonly onConnectionChange?: (connected: boolean) => void;
+  /** Each failed attempt of the first connect, with its error (before it the app only knows it is connecting). */
+  readonly onConnectFailure?: (error: unknown) => void;
 }
 
 export function deadLetterSubject(reason: RejectReason): string {
@@ -75,7 +78,7 @@ export class NatsBus {
   /** Connects, retrying until the server is there (or `signal` aborts); afterwards the client reconnects forever. */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const connection = await retryUntilDone(
-      () =>
+      (attempt) =>
         connect({
           servers: options.url,
           name: 'qraft-app',
@@ -83,18 +86,20 @@ export class NatsBus {
           ...(options.inboxPrefix !== undefined ? { inboxPrefix: options.inboxPrefix } : {}),
           maxReconnectAttempts: -1,
           reconnectTimeWait: 1_000,
-          timeout: 5_000,
+          timeout: startupAttemptTimeoutMs(attempt),
         }),
       {
+        ...STARTUP_RETRY,
         signal: options.signal,
-        maxDelayMs: 2_000,
-        onFailure: (error, attempt, delayMs) =>
-          (error as Error)?.name === 'AuthorizationError'
-            ? options.logger.error(
-                { err: error, attempt, retryInMs: delayMs, url: options.url, user: options.user },
-                `NATS refused ${options.user ? `user "${options.user}"` : 'a client without credentials'} — check QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE; retrying`,
-              )
-            : options.logger.warn({ err: error, attempt, retryInMs: delayMs, url: options.url }, 'NATS not reachable yet; retrying'),
+        onFailure: (error, attempt, delayMs) => {
+          options.onConnectFailure?.(error);
+          if ((error as Error)?.name === 'AuthorizationError') {
+            options.logger.error(
+              { err: error, attempt, retryInMs: delayMs, url: options.url, user: options.user },
+              `NATS refused ${options.user ? `user "${options.user}"` : 'a client without credentials'} — check QRAFT_NATS_USER and QRAFT_NATS_PASSWORD_FILE; retrying`,
+            );
+          } else options.logger.warn({ err: error, attempt, retryInMs: delayMs, url: options.url }, 'NATS not reachable yet; retrying');
+        },
       },
     );
     options.onConnectionChange?.(true);

@@ -11,6 +11,7 @@ import { migrate, missingTables } from './migrations';
 import { ENVELOPE_CONSUMER_SUFFIX, NatsBus } from './nats-bus';
 import { appCheck } from './readiness';
 import { retryUntilDone } from './retry';
+import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 const CLICKHOUSE_WATCH_MS = 5_000;
 const READY_PROBE_TIMEOUT_MS = 3_000;
@@ -106,6 +107,7 @@ export class QraftApp {
       url: c.natsUrl,
       ...(c.natsUser !== undefined ? { user: c.natsUser, password: c.natsPassword } : {}),
       inboxPrefix: c.natsInboxPrefix,
+      onConnectFailure: (error) => (this.natsStatus = `not reachable yet: ${(error as Error).message}`),
       streamName: c.streamName,
       consumerName: c.consumerName,
       duplicateWindowMs: c.duplicateWindowMs,
@@ -121,6 +123,7 @@ export class QraftApp {
     });
     this.natsStatus = 'connected; creating streams and consumer';
     await retryUntilDone(() => this.bus!.ensureTopology(), {
+      ...STARTUP_RETRY,
       signal: this.abort.signal,
       onFailure: (error, attempt, retryInMs) => {
         this.natsStatus = `JetStream topology not created yet: ${(error as Error).message}`;
@@ -137,13 +140,13 @@ export class QraftApp {
 
   private async prepareClickHouse(): Promise<void> {
     const result = await retryUntilDone(
-      async () => {
-        await this.store.ping();
+      async (attempt) => {
+        await this.store.ping(AbortSignal.timeout(startupAttemptTimeoutMs(attempt)));
         return migrate(this.store.client, this.config.clickhouseDatabase);
       },
       {
+        ...STARTUP_RETRY,
         signal: this.abort.signal,
-        maxDelayMs: 2_000,
         onFailure: (error, attempt, retryInMs) => {
           this.metrics.clickhouseConnected.set(0);
           this.clickhouseStatus = `not reachable or not migrated yet: ${(error as Error).message}`;

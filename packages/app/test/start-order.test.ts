@@ -1,5 +1,30 @@
 import { ClickHouseTestServer, describeServers, NatsTestServer, waitFor } from '@qraft/testkit';
+import { createServer, type Server, type Socket } from 'node:net';
 import { getJson, makeEvents, postJson, runApp, testEnv } from './harness';
+
+/**
+ * Listens on `port` and accepts connections without ever answering: what the app meets when a container's port is
+ * wired before its server listens, or a lost SYN leaves a connect hanging. Disposing closes it and every connection.
+ */
+async function silentListener(port: number): Promise<AsyncDisposable & { readonly accepted: () => number }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server: Server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return {
+    accepted: () => accepted,
+    [Symbol.asyncDispose]: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const failing = (checks: unknown, name: string) => (checks as Array<{ name: string; ok: boolean; error?: string }>).find((c) => c.name === name && !c.ok)?.error ?? '';
 
 describeServers('app start-order tests', ['nats-server', 'clickhouse-server'])('app start order', () => {
   it('starts before NATS and ClickHouse, says why it is not ready, and becomes ready once they are up', async () => {
@@ -23,5 +48,29 @@ describeServers('app start-order tests', ['nats-server', 'clickhouse-server'])('
     const events = makeEvents(3, 'late');
     expect((await postJson(`${running.url}/events`, events)).status).toBe(202);
     await waitFor('late events stored', async () => (await running.app.store.countEvents(events.map((e) => String(e['id'])))) === 3);
+  });
+
+  it('gives up an attempt that NATS or ClickHouse accepts but never answers, says so in /readyz, and tries again', async () => {
+    await using nats = await NatsTestServer.create();
+    await using ch = await ClickHouseTestServer.create();
+    const natsPort = Number(new URL(nats.url).port);
+    const chPort = Number(new URL(ch.url).port);
+    const silentNats = await silentListener(natsPort);
+    const silentClickHouse = await silentListener(chPort);
+    await using running = await runApp(testEnv(nats, ch), { waitReady: false });
+
+    // Each attempt has a short limit while the app starts (a second or two was the price of one lost SYN), so it gives
+    // up on the silent servers and connects again, several times, and /readyz says what the last attempt met.
+    await waitFor('two attempts each given up', async () => silentNats.accepted() >= 2 && silentClickHouse.accepted() >= 2, 20_000);
+    const readyz = await getJson(`${running.url}/readyz`);
+    expect(readyz.status).toBe(503);
+    expect(failing(readyz.json['checks'], 'nats-topology')).toMatch(/not connected to NATS .*not reachable yet: .*timeout/i);
+    expect(failing(readyz.json['checks'], 'schema')).toMatch(/not reachable or not migrated yet: .*abort/i);
+
+    await silentNats[Symbol.asyncDispose]();
+    await silentClickHouse[Symbol.asyncDispose]();
+    await ch.start(60_000);
+    await nats.start();
+    await waitFor('app ready once the servers answer', async () => (await getJson(`${running.url}/readyz`)).status === 200, 60_000);
   });
 });

@@ -5,9 +5,11 @@ describe('retryUntilDone (fake clock)', () => {
   it('keeps trying with doubling pauses capped at maxDelayMs, reporting each failure, until an attempt succeeds', async () => {
     const clock = new FakeClock();
     const failures: Array<[string, number, number]> = [];
+    const numbers: number[] = [];
     let calls = 0;
     const value = await retryUntilDone(
-      async () => {
+      async (attempt) => {
+        numbers.push(attempt);
         if (++calls < 6) throw new Error(`refused ${calls}`);
         return 'connected';
       },
@@ -21,6 +23,8 @@ describe('retryUntilDone (fake clock)', () => {
       ['refused 4', 4, 500],
       ['refused 5', 5, 500],
     ]);
+    // Each attempt knows its number (the app gives early ones a shorter time limit).
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('has no deadline: it is still retrying after an hour of virtual time', async () => {

@@ -13,12 +13,12 @@ export interface RetryUntilDoneOptions {
 
 /**
  * For a service that must get through start-up whatever the order its dependencies come in: calls `attempt`
- * until it resolves, doubling the pause from `initialDelayMs` (100 ms) up to `maxDelayMs` (5 s), with no deadline
- * — only `signal` ends it. Each failure is swallowed and reported to `onFailure`.
+ * (with its number, from 1) until it resolves, doubling the pause from `initialDelayMs` (100 ms) up to `maxDelayMs`
+ * (5 s), with no deadline — only `signal` ends it. Each failure is swallowed and reported to `onFailure`.
  */
-export function retryUntilDone<T>(attempt: () => Promise<T>, options: RetryUntilDoneOptions = {}): Promise<T> {
+export function retryUntilDone<T>(attempt: (attempt: number) => Promise<T>, options: RetryUntilDoneOptions = {}): Promise<T> {
   const initialMs = options.initialDelayMs ?? 100;
-  return retryUntil(() => attempt(), () => true, {
+  return retryUntil((_signal, n) => attempt(n), () => true, {
     timeoutMs: Number.POSITIVE_INFINITY,
     signal: options.signal,
     clock: options.clock,
