@@ -1,9 +1,17 @@
 import { composeStream } from './compose';
 import type { StackHandle } from './open-stack';
+import { clearOtherCheckouts } from './other-checkout';
 import type { Progress } from './progress';
 
-/** Stops and removes the stack's containers and networks; data under data/ stays. Verifies nothing is left. */
+/**
+ * Stops and removes the stack's containers and networks; data under data/ stays. Verifies nothing is left. Containers
+ * with the stack's names that another checkout's `up` created are left alone, with an error saying whose they are
+ * (compose names them by the project, so `down` here would remove them), as `up` does.
+ */
 export async function downStack(handle: StackHandle, progress: Progress): Promise<void> {
+  for (const name of await clearOtherCheckouts(handle.docker, handle.model, handle.workspaceRoot, handle.target.file, handle.runtime.engine.name)) {
+    progress.line(`removed ${name}: compose created it from a checkout that no longer exists`);
+  }
   const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} down`);
   const result = await composeStream(handle.target, ['down'], (line) => progress.line(`  ${line}`));
   if (!result.ok) {

@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { loadStack, type StackModel } from '@qraft/config';
 import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { downStack } from './down';
+import type { StackHandle } from './open-stack';
 import { clearOtherCheckouts, WORKING_DIR_LABEL } from './other-checkout';
+import { silentProgress } from './progress';
+import { detectRuntime } from './runtime';
 
 const IMAGE = 'qraft-stack-test-busybox:other-checkout';
 const reason = busyboxSkipReason();
 if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
 
-(reason ? describe.skip : describe)('up refuses containers of another checkout (real Docker engine)', () => {
+(reason ? describe.skip : describe)('up and down refuse containers of another checkout (real Docker engine)', () => {
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
   const prefix = `qraft-stack-test-${process.pid}`;
   const created: string[] = [];
@@ -62,5 +66,22 @@ if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
     await composeContainer('clickhouse', join(tmpdir(), `qraft-deleted-clone-${process.pid}`, 'configs/compose'));
     await expect(clearOtherCheckouts(docker, model, '/srv/qraft', 'configs/compose/dev.offline.yml', 'docker')).resolves.toContain(`${prefix}-clickhouse`);
     expect(await exists(`${prefix}-clickhouse`)).toBe(false);
+  }, 30_000);
+
+  it('down leaves another checkout’s containers alone and says whose they are', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'qraft-other-clone-'));
+    const here = mkdtempSync(join(tmpdir(), 'qraft-this-clone-'));
+    mkdirSync(join(other, 'configs/compose'), { recursive: true });
+    try {
+      await composeContainer('prometheus', join(other, 'configs/compose'));
+      const runtime = await detectRuntime('docker');
+      // A project of this test's own: were the refusal missing, compose would take down nothing of anyone's.
+      const handle = { model, runtime, docker, workspaceRoot: here, target: { runtime, file: 'configs/compose/dev.offline.yml', project: prefix, cwd: here } } as unknown as StackHandle;
+      await expect(downStack(handle, silentProgress)).rejects.toThrow(`${prefix}-prometheus belongs to the stack of another checkout (${other}), not to ${here}`);
+      expect(await exists(`${prefix}-prometheus`)).toBe(true);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+      rmSync(here, { recursive: true, force: true });
+    }
   }, 30_000);
 });

@@ -31,8 +31,8 @@ export function foreignContainers(containers: readonly Dockerode.ContainerInfo[]
 }
 
 /**
- * Before `up`: containers of a checkout that no longer exists (a deleted clone never brought down) are removed, and
- * their names returned; containers of a checkout that still exists stop `up`, with an error naming them, where they
+ * Before `up` and `down`: containers of a checkout that no longer exists (a deleted clone never brought down) are removed, and
+ * their names returned; containers of a checkout that still exists stop `up` (and `down`), with an error naming them, where they
  * came from and how to clear them.
  */
 export async function clearOtherCheckouts(docker: Dockerode, model: StackModel, workspaceRoot: string, composeFile: string, engine: string): Promise<string[]> {
