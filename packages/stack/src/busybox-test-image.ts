@@ -33,3 +33,24 @@ export async function buildBusyboxImage(docker: Dockerode, tag: string): Promise
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Busybox containers for one test file: `build` before its tests, `create` makes `<prefix>-<suffix>` from the image,
+ * `cleanUp` after them removes every container made and the image.
+ */
+export function busyboxContainers(docker: Dockerode, tag: string, prefix: string) {
+  const created: string[] = [];
+  const name = (suffix: string) => `${prefix}-${suffix}`;
+  return {
+    name,
+    build: () => buildBusyboxImage(docker, tag),
+    create: (suffix: string, options: Omit<Dockerode.ContainerCreateOptions, 'name' | 'Image'> = {}): Promise<Dockerode.Container> => {
+      created.push(name(suffix));
+      return docker.createContainer({ ...options, name: name(suffix), Image: tag });
+    },
+    cleanUp: async (): Promise<void> => {
+      await Promise.all(created.map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    },
+  };
+}

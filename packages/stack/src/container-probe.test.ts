@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { probeContainer } from './container-probe';
-import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { busyboxContainers, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
 import { retryUntil } from '@qraft/retry';
 
 const IMAGE = 'qraft-health-test-busybox:1';
@@ -11,22 +11,13 @@ if (reason) console.warn(`SKIPPED container probe tests: ${reason}`);
 
 (reason ? describe.skip : describe)('probeContainer against a real Docker engine', () => {
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
-  const prefix = `qraft-health-test-${process.pid}`;
-  const created: string[] = [];
+  const boxes = busyboxContainers(docker, IMAGE, `qraft-health-test-${process.pid}`);
+  beforeAll(boxes.build, 60_000);
+  afterAll(boxes.cleanUp);
 
-  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
-
-  afterAll(async () => {
-    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
-    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
-  });
-
-  async function run(suffix: string, options: Partial<Dockerode.ContainerCreateOptions>): Promise<string> {
-    const name = `${prefix}-${suffix}`;
-    created.push(name);
-    const container = await docker.createContainer({ name, Image: IMAGE, ...options });
-    await container.start();
-    return name;
+  async function run(suffix: string, options: Omit<Dockerode.ContainerCreateOptions, 'name' | 'Image'>): Promise<string> {
+    await (await boxes.create(suffix, options)).start();
+    return boxes.name(suffix);
   }
 
   const until = <T extends { state: string }>(fn: () => Promise<T>, state: string) =>
@@ -88,7 +79,7 @@ if (reason) console.warn(`SKIPPED container probe tests: ${reason}`);
   });
 
   it('reports a container that does not exist as down, with how to look', async () => {
-    const result = await probeContainer({ docker, name: `${prefix}-missing` });
+    const result = await probeContainer({ docker, name: boxes.name('missing') });
     expect(result).toMatchObject({ state: 'down', detail: 'not found' });
     expect(result.error).toContain('does not exist — is the stack up?');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { loadStack, type StackModel } from '@qraft/config';
-import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { busyboxContainers, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
 import { downStack } from './down';
 import type { StackHandle } from './open-stack';
 import { clearOtherCheckouts, WORKING_DIR_LABEL } from './other-checkout';
@@ -17,7 +17,7 @@ if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
 (reason ? describe.skip : describe)('up and down refuse containers of another checkout (real Docker engine)', () => {
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
   const prefix = `qraft-stack-test-${process.pid}`;
-  const created: string[] = [];
+  const boxes = busyboxContainers(docker, IMAGE, prefix);
   // The stack's real model, with container names of this test's own so the host's stack is not touched.
   const stack = loadStack({ imageSet: 'offline' });
   const model: StackModel = {
@@ -25,17 +25,12 @@ if (reason) console.warn(`SKIPPED other-checkout tests: ${reason}`);
     services: Object.fromEntries(Object.entries(stack.services).map(([k, s]) => [k, { ...s, containerName: `${prefix}-${k}` }])) as StackModel['services'],
   };
 
-  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
-  afterAll(async () => {
-    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
-    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
-  });
+  beforeAll(boxes.build, 60_000);
+  afterAll(boxes.cleanUp);
 
   /** A container as compose leaves it: named for a service, labelled with the project directory it came from. */
   async function composeContainer(service: string, workingDir: string): Promise<void> {
-    const name = `${prefix}-${service}`;
-    created.push(name);
-    await docker.createContainer({ name, Image: IMAGE, Cmd: ['true'], Labels: { [WORKING_DIR_LABEL]: workingDir } });
+    await boxes.create(service, { Cmd: ['true'], Labels: { [WORKING_DIR_LABEL]: workingDir } });
   }
 
   const exists = async (name: string) => docker.getContainer(name).inspect().then(() => true, () => false);

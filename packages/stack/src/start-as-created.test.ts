@@ -1,5 +1,5 @@
 import Dockerode from 'dockerode';
-import { buildBusyboxImage, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
+import { busyboxContainers, busyboxSkipReason, DOCKER_SOCKET } from './busybox-test-image';
 import { startAsCreated } from './start-as-created';
 
 const IMAGE = 'qraft-stack-test-busybox:1';
@@ -8,23 +8,15 @@ if (reason) console.warn(`SKIPPED start-as-created tests: ${reason}`);
 
 (reason ? describe.skip : describe)('startAsCreated against a real Docker engine', () => {
   const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
-  const prefix = `qraft-stack-test-${process.pid}`;
-  const created: string[] = [];
-
-  beforeAll(() => buildBusyboxImage(docker, IMAGE), 60_000);
-
-  afterAll(async () => {
-    await Promise.all(created.map((name) => docker.getContainer(name).remove({ force: true }).catch(() => undefined)));
-    await docker.getImage(IMAGE).remove({ force: true }).catch(() => undefined);
-  });
+  const boxes = busyboxContainers(docker, IMAGE, `qraft-stack-test-${process.pid}`);
+  beforeAll(boxes.build, 60_000);
+  afterAll(boxes.cleanUp);
 
   /** A container as `podman-compose up --no-start` leaves it: created, not started. */
   async function create(suffix: string, cmd: string[] = ['sleep', '600']): Promise<{ name: string; id: string }> {
-    const name = `${prefix}-${suffix}`;
-    created.push(name);
     // No init for a command that cannot run: docker-init would start and only its child would fail.
-    const container = await docker.createContainer({ name, Image: IMAGE, Cmd: cmd, HostConfig: { Init: cmd[0] === 'sleep' } });
-    return { name, id: container.id };
+    const container = await boxes.create(suffix, { Cmd: cmd, HostConfig: { Init: cmd[0] === 'sleep' } });
+    return { name: boxes.name(suffix), id: container.id };
   }
   const running = async (name: string) => (await docker.getContainer(name).inspect()).State.Running;
 
