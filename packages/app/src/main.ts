@@ -6,7 +6,7 @@ import { createLogger, type Logger } from './logger';
 import { migrate } from './migrations';
 import { QraftApp } from './qraft-app';
 import { retryUntilDone } from './retry';
-import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
+import { logsAttempt, STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 const USAGE = `Usage: qraft-app [serve|migrate]
   serve    (default) run the service: HTTP API, NATS -> ClickHouse ingest, /healthz /readyz /metrics
@@ -33,7 +33,7 @@ async function runMigrate(config: AppConfig, logger: Logger, timeoutMs: number):
       {
         ...STARTUP_RETRY,
         signal: AbortSignal.timeout(timeoutMs),
-        onFailure: (error, attempt) => logger.warn({ err: error, attempt }, 'ClickHouse not ready for migrations; retrying'),
+        onFailure: (error, attempt) => logsAttempt(attempt) && logger.warn({ err: error, attempt }, 'ClickHouse not ready for migrations; retrying'),
       },
     ).catch((error: unknown) => {
       throw new Error(`ClickHouse at ${config.clickhouseUrl} was not reachable within ${timeoutMs} ms (${(error as Error).message}) — start it or fix QRAFT_CLICKHOUSE_URL`, { cause: error });

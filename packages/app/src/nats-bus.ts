@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { envelopeSubject, eventSubject, type QraftEvent, type RejectReason } from './event';
 import { JetStreamPublisher } from './jetstream-publisher';
 import { retryUntilDone } from './retry';
-import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
+import { logsAttempt, STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 export const EVENTS_SUBJECTS = 'qraft.events.>';
 /** Batch envelopes: a JSON array of events per message, consumed by a durable consumer of their own. */
@@ -93,6 +93,7 @@ export class NatsBus {
         signal: options.signal,
         onFailure: (error, attempt, delayMs) => {
           options.onConnectFailure?.(error);
+          if (!logsAttempt(attempt)) return;
           if ((error as Error)?.name === 'AuthorizationError') {
             options.logger.error(
               { err: error, attempt, retryInMs: delayMs, url: options.url, user: options.user },

@@ -11,7 +11,7 @@ import { migrate, missingTables } from './migrations';
 import { ENVELOPE_CONSUMER_SUFFIX, NatsBus } from './nats-bus';
 import { appCheck } from './readiness';
 import { retryUntilDone } from './retry';
-import { STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
+import { logsAttempt, STARTUP_RETRY, startupAttemptTimeoutMs } from './startup-attempts';
 
 const CLICKHOUSE_WATCH_MS = 5_000;
 const READY_PROBE_TIMEOUT_MS = 3_000;
@@ -127,7 +127,7 @@ export class QraftApp {
       signal: this.abort.signal,
       onFailure: (error, attempt, retryInMs) => {
         this.natsStatus = `JetStream topology not created yet: ${(error as Error).message}`;
-        this.logger.warn({ err: error, attempt, retryInMs }, 'could not create the JetStream stream/consumer; retrying');
+        if (logsAttempt(attempt)) this.logger.warn({ err: error, attempt, retryInMs }, 'could not create the JetStream stream/consumer; retrying');
       },
     });
     this.natsStatus = 'connected';
@@ -150,7 +150,7 @@ export class QraftApp {
         onFailure: (error, attempt, retryInMs) => {
           this.metrics.clickhouseConnected.set(0);
           this.clickhouseStatus = `not reachable or not migrated yet: ${(error as Error).message}`;
-          this.logger.warn({ err: error, attempt, retryInMs, url: this.config.clickhouseUrl }, 'ClickHouse not ready yet; retrying');
+          if (logsAttempt(attempt)) this.logger.warn({ err: error, attempt, retryInMs, url: this.config.clickhouseUrl }, 'ClickHouse not ready yet; retrying');
         },
       },
     );
