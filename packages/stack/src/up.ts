@@ -95,7 +95,6 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
   if (missing.length > 0) throw new Error(missing.join('\n'));
   for (const warning of prepareDirectories(model, handle.workspaceRoot)) progress.line(`warning: ${warning}`);
   await moveGlobalAccountStreamsOf(handle, running, progress);
-  const calls = composeUpCalls(model, target.runtime.compose, options.startOrder);
   const secrets = ensureSecrets(handle.workspaceRoot, model);
   for (const warning of secrets.warnings) progress.line(`warning: ${warning}`);
   // The secrets may have been generated just now: read them again, nothing else.
@@ -116,7 +115,7 @@ export async function upStack(handle: StackHandle, options: UpOptions, progress:
     },
   );
   try {
-    await runUpCalls(refreshed, calls, progress);
+    await runUpCalls(refreshed, composeUpCalls(model, target.runtime.compose, options.startOrder), progress);
     composeDone = true;
     for (const line of await handle.runtime.engine.afterStart(model)) progress.line(line);
   } catch (error) {
