@@ -5,10 +5,11 @@ import { PipelineMetrics } from './pipeline-metrics';
 /**
  * Why a batch insert started: `size` (QRAFT_BATCH_MAX_SIZE rows, no insert running), `wait` (QRAFT_BATCH_MAX_WAIT_MS
  * passed), `backlog` (the batch that filled while the previous insert ran, started as that one ended, or the rest
- * when a backlog ended), `limit` (QRAFT_BATCH_BACKLOG_MAX_SIZE rows or QRAFT_BATCH_MAX_BYTES reached), `stop` (shutdown).
+ * when a backlog ended), `tail` (near a backlog's end, the rest beside the running insert), `limit`
+ * (QRAFT_BATCH_BACKLOG_MAX_SIZE rows or QRAFT_BATCH_MAX_BYTES reached), `stop` (shutdown).
  */
-export type FlushTrigger = 'size' | 'wait' | 'backlog' | 'tail' | 'limit' | 'stop';
-const FLUSH_TRIGGERS: readonly FlushTrigger[] = ['size', 'wait', 'backlog', 'tail', 'limit', 'stop'];
+const FLUSH_TRIGGERS = ['size', 'wait', 'backlog', 'tail', 'limit', 'stop'] as const;
+export type FlushTrigger = (typeof FLUSH_TRIGGERS)[number];
 
 /** The app's Prometheus metrics, on a registry of its own so several apps (tests) can live in one process. */
 export class AppMetrics {
