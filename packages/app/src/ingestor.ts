@@ -127,6 +127,8 @@ export class Ingestor {
   private envelopeMessages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  /** Aborted when stop() begins: ends the consumers' retry waits, which may be on a NATS that is gone. */
+  private readonly stopSignal = new AbortController();
   /** Aborts in-flight insert retries when shutdown runs out of time; those messages stay unacked for redelivery. */
   private readonly abort = new AbortController();
   private lastErrorText: string | undefined;
@@ -153,6 +155,7 @@ export class Ingestor {
   async stop(timeoutMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopSignal.abort();
     const deadline = setTimeout(() => this.abort.abort(new Error(`shutdown timeout of ${timeoutMs} ms reached`)), timeoutMs);
     deadline.unref();
     try {
@@ -162,7 +165,7 @@ export class Ingestor {
       await Promise.race([this.loop, once(this.abort.signal, 'abort')]);
       await this.flush('stop');
       while (this.inFlight) await this.inFlight;
-      await this.options.bus.connection.flush().catch(() => undefined);
+      await this.options.bus.flush();
     } finally {
       clearTimeout(deadline);
     }
@@ -173,7 +176,8 @@ export class Ingestor {
     let delayMs = 250;
     while (!this.stopping) {
       try {
-        const consumer = await this.options.bus.consumer();
+        const consumer = await this.untilStopped(this.options.bus.consumer());
+        if (!consumer) break;
         // Pull ahead of the batch being inserted, but never more than two batches unacknowledged here.
         this.messages = await consumer.consume({ max_messages: this.options.batchMaxSize * 2 });
         if (this.stopping) this.messages.stop();
@@ -186,8 +190,7 @@ export class Ingestor {
       } catch (error) {
         if (this.stopping) break;
         logger.warn({ err: error, retryInMs: delayMs }, 'event consumer stopped; re-creating it');
-        await this.options.bus.ensureTopology().catch(() => undefined);
-        await sleep(delayMs);
+        await this.beforeRetry(delayMs);
         delayMs = Math.min(delayMs * 2, 5_000);
       }
     }
@@ -210,7 +213,8 @@ export class Ingestor {
       let last: Promise<void> = Promise.resolve();
       let failure: { error: unknown } | undefined;
       try {
-        const consumer = await this.options.bus.envelopeConsumer();
+        const consumer = await this.untilStopped(this.options.bus.envelopeConsumer());
+        if (!consumer) break;
         const maxBytes = Math.max(4 * this.options.envelopeMaxBytes, 2 * this.options.bus.maxPayload) + 65_536;
         while (!this.stopping) {
           this.envelopeMessages = await consumer.fetch({ max_bytes: maxBytes, expires: ENVELOPE_FETCH_EXPIRES_MS });
@@ -250,11 +254,31 @@ export class Ingestor {
         await last;
         if (this.stopping) break;
         logger.warn({ err: error, retryInMs: delayMs }, 'envelope consumer stopped; re-creating it');
-        await this.options.bus.ensureTopology().catch(() => undefined);
-        await sleep(delayMs);
+        await this.beforeRetry(delayMs);
         delayMs = Math.min(delayMs * 2, 5_000);
       }
     }
+  }
+
+  /**
+   * `work`, or undefined as soon as stop() begins. For the consumers' waits on NATS (looking a consumer up, making the
+   * topology again): with NATS unreachable their requests wait out a 10 s timeout, which would hold a SIGTERM past the
+   * engine's stop grace period, and the app would be killed with its batch unflushed.
+   */
+  private async untilStopped<T>(work: Promise<T>): Promise<T | undefined> {
+    const signal = this.stopSignal.signal;
+    if (signal.aborted) return undefined;
+    return new Promise<T | undefined>((resolve, reject) => {
+      const stopped = () => resolve(undefined);
+      signal.addEventListener('abort', stopped, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stopped));
+    });
+  }
+
+  /** Between a consumer's failure and its next try: the topology made again (a restarted NATS may have lost it), a pause. */
+  private async beforeRetry(delayMs: number): Promise<void> {
+    await this.untilStopped(this.options.bus.ensureTopology().catch(() => undefined));
+    await sleep(delayMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
   }
 
   private async accept(msg: JsMsg): Promise<void> {

@@ -65,6 +65,8 @@ export interface EnvelopePosition {
 /** The app's NATS side: one connection, the JetStream streams, the durable pull consumer, publishing. */
 export class NatsBus {
   private readonly publisher: JetStreamPublisher;
+  /** Whether the client holds a connection now (false while it reconnects). */
+  private connected = false;
 
   private constructor(
     readonly connection: NatsConnection,
@@ -103,21 +105,32 @@ export class NatsBus {
         },
       },
     );
-    options.onConnectionChange?.(true);
+    const jsm = await jetstreamManager(connection, { timeout: 10_000 });
+    const bus = new NatsBus(connection, jetstream(connection, { timeout: 10_000 }), jsm, options);
+    bus.followStatus();
+    return bus;
+  }
+
+  /** Keeps `connected` (and the owner, through onConnectionChange) up to date, and logs disconnects. */
+  private followStatus(): void {
+    const { connection, options } = this;
+    const change = (connected: boolean) => {
+      this.connected = connected;
+      options.onConnectionChange?.(connected);
+    };
+    change(true);
     void (async () => {
       for await (const status of connection.status()) {
         if (status.type === 'disconnect') {
-          options.onConnectionChange?.(false);
+          change(false);
           options.logger.warn({ server: status.server }, 'NATS disconnected; reconnecting');
         } else if (status.type === 'reconnect') {
-          options.onConnectionChange?.(true);
+          change(true);
           options.logger.info({ server: status.server }, 'NATS reconnected');
         }
       }
     })();
-    void connection.closed().then(() => options.onConnectionChange?.(false));
-    const jsm = await jetstreamManager(connection, { timeout: 10_000 });
-    return new NatsBus(connection, jetstream(connection, { timeout: 10_000 }), jsm, options);
+    void connection.closed().then(() => change(false));
   }
 
   /** Creates or updates the event and dead-letter streams and the durable consumer; safe to call again. */
@@ -245,7 +258,18 @@ export class NatsBus {
     await this.js.publish(deadLetterSubject(reason), data, { headers: h, msgID });
   }
 
+  /** Until what was published or acked has reached the server; while reconnecting there is none to wait for. */
+  async flush(): Promise<void> {
+    if (this.connected) await this.connection.flush().catch(() => undefined);
+  }
+
+  /**
+   * Drains the connection: what was published or acked is sent first. While reconnecting there is no server to send it
+   * to (a drain would wait for one), so the connection is closed: unacked messages are redelivered to the next instance.
+   */
   async drain(): Promise<void> {
-    if (!this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
+    if (this.connection.isClosed()) return;
+    if (!this.connected) await this.connection.close();
+    else await this.connection.drain().catch(() => this.connection.close());
   }
 }

@@ -2,9 +2,11 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { describeServers, freePort, startClickHouse, startNats, waitFor } from '@qraft/testkit';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { createClickHouseClient, EventStore } from '../src/event-store';
 import { consumerInfo, getJson, makeEvents, natsClient, spawnApp, testEnv, waitReady } from './harness';
+import { silentListener } from './silent-listener';
 
 async function publishAll(js: ReturnType<typeof jetstream>, events: Array<Record<string, unknown>>): Promise<void> {
   await Promise.all(events.map((e) => js.publish(`qraft.events.${String(e['type'])}`, JSON.stringify(e), { msgID: String(e['id']) })));
@@ -14,6 +16,9 @@ async function publishAll(js: ReturnType<typeof jetstream>, events: Array<Record
 async function publishEnvelope(js: ReturnType<typeof jetstream>, items: unknown[], msgID: string): Promise<void> {
   await js.publish('qraft.batch.signals', JSON.stringify(items), { msgID });
 }
+
+/** The default stop grace period of Docker and Podman: after it a stopped container is killed. */
+const ENGINE_STOP_GRACE_MS = 10_000;
 
 const envelopeConsumer = (nc: Parameters<typeof consumerInfo>[0]) => consumerInfo(nc, 'QRAFT_EVENTS', 'qraft-app-batch');
 
@@ -50,6 +55,35 @@ describeServers('app process tests', ['nats-server', 'clickhouse-server'])('the 
     } finally {
       await store.client.close();
       rmSync(logDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('on SIGTERM while NATS does not answer, stores what it holds and exits 0 well within the engines\' stop grace period', async () => {
+    await using nats = await startNats();
+    await using ch = await startClickHouse();
+    const store = new EventStore(createClickHouseClient(ch), 'qraft');
+    try {
+      // The shutdown timeout is far beyond the engines' grace: only waits that end at SIGTERM can meet it.
+      await using app = spawnApp(testEnv(nats, ch, { QRAFT_BATCH_MAX_SIZE: '1000', QRAFT_BATCH_MAX_WAIT_MS: '60000', QRAFT_ACK_WAIT_MS: '120000', QRAFT_SHUTDOWN_TIMEOUT_MS: '120000' }), await freePort());
+      await waitReady(app);
+      {
+        await using nc = await natsClient(nats.url);
+        await publishAll(jetstream(nc), makeEvents(100, 'away'));
+        await waitFor('100 events held by the app, unacknowledged', async () => (await consumerInfo(nc)).num_ack_pending === 100);
+      }
+      // As when NATS's container stops: its address takes connections (here) or drops them, and never answers.
+      await nats.stop();
+      await using silent = await silentListener(nats.port);
+      await waitFor('the app reconnecting to a NATS that does not answer', async () => app.output().includes('NATS disconnected') && silent.accepted() > 0);
+
+      app.child.kill('SIGTERM');
+      const exited = await Promise.race([app.exited, sleep(ENGINE_STOP_GRACE_MS / 2, 'still running', { ref: false })]);
+      expect(exited).toBe(0);
+      // Its batch went to ClickHouse; the acks could not reach NATS, so a next instance gets the events again (and
+      // ClickHouse drops the copies).
+      expect(await store.countEvents()).toBe(100);
+    } finally {
+      await store.client.close();
     }
   }, 120_000);
 

@@ -1,28 +1,6 @@
 import { ClickHouseTestServer, describeServers, NatsTestServer, waitFor } from '@qraft/testkit';
-import { createServer, type Server, type Socket } from 'node:net';
 import { getJson, makeEvents, postJson, runApp, testEnv } from './harness';
-
-/**
- * Listens on `port` and accepts connections without ever answering: what the app meets when a container's port is
- * wired before its server listens, or a lost SYN leaves a connect hanging. Disposing closes it and every connection.
- */
-async function silentListener(port: number): Promise<AsyncDisposable & { readonly accepted: () => number }> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server: Server = createServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  return {
-    accepted: () => accepted,
-    [Symbol.asyncDispose]: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
+import { silentListener } from './silent-listener';
 
 const failing = (checks: unknown, name: string) => (checks as Array<{ name: string; ok: boolean; error?: string }>).find((c) => c.name === name && !c.ok)?.error ?? '';
 
