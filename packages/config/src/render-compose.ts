@@ -76,6 +76,7 @@ function renderService(s: ServiceModel, rel: (p: string) => string, mirror: stri
     user: `${s.user.uid}:${s.user.gid}`,
     init: true,
     restart: 'unless-stopped',
+    ...(s.stopGracePeriodMs !== undefined ? { stop_grace_period: seconds(s.stopGracePeriodMs) } : {}),
     ...(s.readOnlyRootFs ? { read_only: true } : {}),
     ...(s.tmpfs.length > 0 ? { tmpfs: [...s.tmpfs] } : {}),
     ...(Object.keys(s.environment).length > 0 ? { environment: { ...s.environment } } : {}),

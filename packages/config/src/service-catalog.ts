@@ -54,7 +54,18 @@ export interface ServiceSpec {
   readonly tmpfs?: readonly string[];
   readonly resources: { readonly cpus: number; readonly memory: string; readonly pids: number };
   readonly nofile?: number;
+  /**
+   * How long the engine waits after SIGTERM before it kills the container (compose `stop_grace_period`, the pod's
+   * `terminationGracePeriodSeconds`); unset, Docker and Podman wait 10 s, Kubernetes 30 s.
+   */
+  readonly stopGracePeriodMs?: number;
 }
+
+/**
+ * How long the app's SIGTERM path may take to insert and ack the batch it holds (QRAFT_SHUTDOWN_TIMEOUT_MS, also its
+ * own default): its stop grace period is longer, so the engine does not kill it first.
+ */
+export const APP_SHUTDOWN_TIMEOUT_MS = 20_000;
 
 /** Where upstream images come from when no mirror is configured. */
 export const DEFAULT_REGISTRY = 'docker.io';
@@ -282,7 +293,9 @@ export const SERVICE_CATALOG: Readonly<Record<ServiceName, ServiceSpec>> = {
       QRAFT_CLICKHOUSE_PASSWORD_FILE: SECRET_TARGETS.clickhouse_app_password!,
       QRAFT_CLICKHOUSE_DATABASE: CLICKHOUSE_USERS.database,
       QRAFT_LOG_DIR: '/var/log/qraft',
+      QRAFT_SHUTDOWN_TIMEOUT_MS: String(APP_SHUTDOWN_TIMEOUT_MS),
     },
+    stopGracePeriodMs: APP_SHUTDOWN_TIMEOUT_MS + 5_000,
     build: { context: '.', dockerfile: 'packages/app/Dockerfile' },
     readOnlyRootFs: true,
     tmpfs: ['/tmp'],

@@ -76,6 +76,7 @@ export function unavailableService(base: ServiceBase, note: string): ServiceMode
     tmpfs: [],
     capAdd: [],
     nofile: undefined,
+    stopGracePeriodMs: undefined,
   };
 }
 
@@ -125,6 +126,7 @@ export function availableService(
     tmpfs: spec.tmpfs ?? [],
     capAdd: [],
     nofile: spec.nofile,
+    stopGracePeriodMs: spec.stopGracePeriodMs,
   };
 }
 

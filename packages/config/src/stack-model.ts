@@ -136,6 +136,8 @@ export interface ServiceModel {
   readonly tmpfs: readonly string[];
   readonly capAdd: readonly string[];
   readonly nofile: number | undefined;
+  /** How long the engine waits after SIGTERM before it kills the container; undefined: the engine's default. */
+  readonly stopGracePeriodMs: number | undefined;
 }
 
 /** A credential generated on first use into secrets/<file>, readable only by the one service that needs it. */

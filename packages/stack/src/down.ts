@@ -1,6 +1,7 @@
 import { composeStream } from './compose';
 import type { StackHandle } from './open-stack';
 import { clearOtherCheckouts } from './other-checkout';
+import { stopTimeoutArgs } from './stop-timeout';
 import type { Progress } from './progress';
 
 /**
@@ -12,8 +13,9 @@ export async function downStack(handle: StackHandle, progress: Progress): Promis
   for (const name of await clearOtherCheckouts(handle.docker, handle.model, handle.workspaceRoot, handle.target.file, handle.runtime.engine.name)) {
     progress.line(`removed ${name}: compose created it from a checkout that no longer exists`);
   }
-  const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} down`);
-  const result = await composeStream(handle.target, ['down'], (line) => progress.line(`  ${line}`));
+  const args = ['down', ...stopTimeoutArgs(handle.model, handle.target.runtime.compose)];
+  const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} ${args.join(' ')}`);
+  const result = await composeStream(handle.target, args, (line) => progress.line(`  ${line}`));
   if (!result.ok) {
     done('failed');
     throw new Error(`compose down failed (exit ${result.exitCode}):\n${result.tail.slice(-15).join('\n')}`);

@@ -1,6 +1,7 @@
 import { composeStream } from './compose';
 import type { StackHandle } from './open-stack';
 import { createProgress, type Progress } from './progress';
+import { stopTimeoutArgs } from './stop-timeout';
 import { waitReady, type UpResult } from './up';
 
 export interface RestartOptions {
@@ -11,7 +12,7 @@ export interface RestartOptions {
 
 /** Restarts the stack's containers (data and containers kept), then waits until every service is ready again. */
 export async function restartStack(handle: StackHandle, options: RestartOptions, progress: Progress = createProgress()): Promise<UpResult> {
-  const args = ['restart', ...(options.services ?? [])];
+  const args = ['restart', ...stopTimeoutArgs(handle.model, handle.target.runtime.compose), ...(options.services ?? [])];
   const done = progress.step(`${handle.target.runtime.compose.command.join(' ')} ${args.join(' ')}`);
   const result = await handle.runtime.engine.whileStarting(handle.model, () => composeStream(handle.target, args, (line) => progress.line(`  ${line}`)));
   if (!result.ok) {

@@ -36,6 +36,8 @@ export interface KubeServiceFacts {
   readonly memoryBytes: number;
   /** Ports the compose variant publishes on the host: in a cluster, open to clients outside the stack. */
   readonly publishedPorts: readonly string[];
+  /** After SIGTERM, before the kill; undefined: Kubernetes' default (30 s). */
+  readonly stopGracePeriodMs: number | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export function kubeServiceFacts(model: StackModel): KubeServiceFacts[] {
         cpus: s.resources.cpus,
         memoryBytes: s.resources.memoryBytes,
         publishedPorts: s.ports.filter((p) => p.host !== undefined).map((p) => p.name),
+        stopGracePeriodMs: s.stopGracePeriodMs,
       };
     });
 }

@@ -126,6 +126,7 @@ function podTemplate(f: KubeServiceFacts, configFiles: readonly ConfigFile[]): I
       // Kubernetes would inject NATS_PORT, CLICKHOUSE_PORT … into every container; the services read their own.
       enableServiceLinks: false,
       automountServiceAccountToken: false,
+      ...(f.stopGracePeriodMs !== undefined ? { terminationGracePeriodSeconds: Math.ceil(f.stopGracePeriodMs / 1000) } : {}),
       securityContext: {
         runAsNonRoot: true,
         runAsUser: f.uid,
