@@ -1,5 +1,6 @@
 import { scanEnvelope, type EnvelopeLimits, type EnvelopeReject, type RejectReason } from './event';
 import { validatedEventRow } from './event-row';
+import { asciiEnvelopeRows } from './ascii-envelope-rows';
 
 /** One envelope as the ingestor needs it: its valid events as encoded insert rows, its invalid ones to dead-letter. */
 export type EnvelopeRows =
@@ -22,6 +23,11 @@ export type EnvelopeRows =
  * the `ingested_at` DateTime text for every row.
  */
 export function envelopeRows(data: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRows {
+  return asciiEnvelopeRows(data, limits, ingestedAt) ?? generalEnvelopeRows(data, limits, ingestedAt);
+}
+
+/** envelopeRows for any envelope: JSON.parse, validateEvent and validatedEventRow, event by event. */
+export function generalEnvelopeRows(data: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRows {
   let text = '';
   let newest = '';
   let count = 0;

@@ -32,6 +32,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const EVENT_FIELDS: ReadonlySet<string> = new Set(['id', 'type', 'source', 'timestamp', 'payload']);
 /** ClickHouse 18.16 `DateTime` ends in 2105; keep a margin. */
 const MAX_TIME_MS = Date.UTC(2100, 0, 1);
+/** The times an event may carry: from `min` (included) to `max` (excluded), in epoch ms. */
+export const EVENT_TIME_RANGE_MS = { min: MIN_TIME_MS, max: MAX_TIME_MS } as const;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
