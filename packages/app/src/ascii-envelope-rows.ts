@@ -307,7 +307,7 @@ export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingeste
     out[o++] = SPACE;
     o = copyInto(out, o, d, timeStart + 11, timeStart + 19);
     out[o++] = TAB;
-    o += out.write(String(ms), o, 'latin1');
+    o = writeInteger(out, o, ms);
     out[o++] = TAB;
     o = copyInto(out, o, d, payloadStart, payloadEnd);
     out[o++] = TAB;
@@ -320,6 +320,14 @@ export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingeste
   }
   if (skipSpace(d, p + 1) !== d.length) return undefined;
   return { ok: true, count, rows: out.subarray(0, o), newest: Buffer.from(d.buffer, d.byteOffset + newest, 24).toString('latin1'), rejected: [] };
+}
+
+/** Writes a non-negative integer's decimal digits into `out` at `o` (String() would allocate one per row). */
+function writeInteger(out: Uint8Array, o: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = digits - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 10)) out[o + i] = DIGIT_0 + (rest % 10);
+  return o + digits;
 }
 
 /** Copies `d` from `start` to `end` into `out` at `o`; answers where `out` continues. (A loop: the spans are short.) */
