@@ -27,6 +27,27 @@ export function missingServers(binaries: readonly TestServerBinary[] = TEST_SERV
     .map((b) => `${b} is not installed — ${FIX}`);
 }
 
+/** Servers running now, killed when this process exits without stopping them (see killOnExit). */
+const running = new Set<ChildProcess>();
+
+/**
+ * A process that exits without disposing its servers (a script's `process.exit`, a test runner's forced exit) would
+ * leave them running, holding ports and CPU (one left for 40 minutes spoiled a benchmark). The 'exit' event comes
+ * for `process.exit` and a natural end, and a signal may be sent from it; a SIGKILL of this process cannot be caught.
+ */
+function killOnExit(child: ChildProcess): void {
+  if (running.size === 0) process.on('exit', killRunning);
+  running.add(child);
+  child.once('exit', () => {
+    running.delete(child);
+    if (running.size === 0) process.off('exit', killRunning);
+  });
+}
+
+function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /**
  * A child process that can be stopped and started again with the same arguments,
  * so tests can take a server away while something watches it and bring it back.
@@ -61,6 +82,7 @@ export class ServerProcess {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     child.on('error', (error) => keep(Buffer.from(`${this.name}: ${error.message}\n`)));
+    killOnExit(child);
     this.child = child;
   }
 
