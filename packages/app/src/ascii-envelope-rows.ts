@@ -248,8 +248,10 @@ function timestampMs(d: Uint8Array, start: number, end: number): number {
 export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): AsciiEnvelopeRows | undefined {
   if (d.byteLength > limits.maxBytes) return undefined;
   const sizeEach = d.byteLength > limits.eventMaxBytes;
-  // Every row's fields come from the message except the tabs, the line end, the milliseconds and ingested_at.
-  const out = Buffer.allocUnsafe(d.byteLength + limits.maxEvents * (ingestedAt.length + 24));
+  // Every row's fields come from the message except the tabs, the line end, the milliseconds and ingested_at; an
+  // event on this path takes more than 64 bytes (its keys and punctuation alone take 49, its timestamp 26).
+  const maxRows = Math.min(limits.maxEvents, Math.ceil(d.byteLength / 64));
+  const out = Buffer.allocUnsafe(d.byteLength + maxRows * (ingestedAt.length + 24));
   const ingestedAtBytes = Buffer.from(ingestedAt, 'latin1');
   let o = 0;
   const spans = new Int32Array(10);
@@ -259,7 +261,7 @@ export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingeste
   if (d[p] !== OPEN_BRACKET) return undefined;
   p = skipSpace(d, p + 1);
   for (;;) {
-    if (d[p] !== OPEN_BRACE || ++count > limits.maxEvents) return undefined;
+    if (d[p] !== OPEN_BRACE || ++count > maxRows) return undefined;
     const eventStart = p;
     let seen = 0;
     p = skipSpace(d, p + 1);
