@@ -1,6 +1,6 @@
 import { scanEnvelope, type EnvelopeLimits, type EnvelopeReject, type RejectReason } from './event';
 import { validatedEventRow } from './event-row';
-import { asciiEnvelopeRows } from './ascii-envelope-rows';
+import { envelopeRowsFromBytes } from './envelope-rows-from-bytes';
 
 /** One envelope as the ingestor needs it: its valid events as encoded insert rows, its invalid ones to dead-letter. */
 export type EnvelopeRows =
@@ -23,7 +23,7 @@ export type EnvelopeRows =
  * the `ingested_at` DateTime text for every row.
  */
 export function envelopeRows(data: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRows {
-  return asciiEnvelopeRows(data, limits, ingestedAt) ?? generalEnvelopeRows(data, limits, ingestedAt);
+  return envelopeRowsFromBytes(data, limits, ingestedAt) ?? generalEnvelopeRows(data, limits, ingestedAt);
 }
 
 /** envelopeRows for any envelope: JSON.parse, validateEvent and validatedEventRow, event by event. */

@@ -1,14 +1,17 @@
 import fc from 'fast-check';
-import { asciiEnvelopeRows } from './ascii-envelope-rows';
+import { envelopeRowsFromBytes } from './envelope-rows-from-bytes';
 import { envelopeRows, generalEnvelopeRows, type EnvelopeRows } from './envelope-rows';
 import type { EnvelopeLimits } from './event';
 
 const limits: EnvelopeLimits = { maxEvents: 1000, maxBytes: 1_048_576, eventMaxBytes: 65_536 };
 const at = '2026-11-30 12:00:00';
 
-/** A result with its rows as text, so that two results compare with toEqual (a Buffer and its subarray differ otherwise). */
+/**
+ * A result with its rows as one character per byte (latin1: every byte kept as it is, where UTF-8 decoding would
+ * hide invalid bytes behind replacement characters), so that two results compare with toEqual.
+ */
 function comparable(result: EnvelopeRows): unknown {
-  return result.ok ? { ...result, rows: Buffer.from(result.rows).toString('utf8') } : result;
+  return result.ok ? { ...result, rows: Buffer.from(result.rows).toString('latin1') } : result;
 }
 
 const event = (i: number, payload = `{"n":${i},"note":"a typical small event"}`) =>
@@ -28,9 +31,11 @@ const numberText = mostly(
   fc.constantFrom('1.0', '-0', '1e2', '1E2', '1e+21', '1e21', '0.10', '01', '-', '1e400', '123456789012345678', '5e-324', '1.5e-7', '.5', '5.', '+1'),
 );
 
-/** Texts of JSON strings: plain printable ASCII mostly; any Unicode (so escapes and lone surrogates), escapes and raw controls written by hand. */
+/** Texts of JSON strings: plain printable ASCII mostly; any text (Unicode, DEL and C1 controls); any code points (so lone surrogates, escaped); escapes and raw controls written by hand. */
 const stringText = mostly(
   fc.stringMatching(/^[ !#-[\]-~]{0,8}$/).map((s) => `"${s}"`),
+  fc.string({ unit: 'grapheme', maxLength: 6 }).map((s) => JSON.stringify(s)),
+  fc.constantFrom('"\u007f"', '"\u0085"', '"\u009f"', '"\u00a0"', '"😀"', '"日本"', '"\u2028"'),
   fc.string({ unit: 'binary', maxLength: 6 }).map((s) => JSON.stringify(s)),
   fc.constantFrom('"a\\/b"', '"\\u0041"', '"tab\there"', '"nl\nhere"', '"x\u007fy"', '"é"', '"\\ud800"', '"\\"'),
 );
@@ -81,7 +86,7 @@ describe('envelopes read straight from their bytes', () => {
     fc.assert(
       fc.property(envelopeText, fc.constantFrom(limits, { maxEvents: 3, maxBytes: 2_000, eventMaxBytes: 150 }), (text, l) => {
         const data = Buffer.from(text);
-        if (asciiEnvelopeRows(data, l, at)) taken++;
+        if (envelopeRowsFromBytes(data, l, at)) taken++;
         else left++;
         expect(comparable(envelopeRows(data, l, at))).toEqual(comparable(generalEnvelopeRows(data, l, at)));
       }),
@@ -92,9 +97,26 @@ describe('envelopes read straight from their bytes', () => {
     expect(left).toBeGreaterThan(100);
   });
 
+  it('gives the same rows as the general path for any bytes in a payload string or the source, valid UTF-8 or not', () => {
+    // Raw bytes where a string's text goes: no quote, backslash or control below 0x20 (which would end the string or
+    // break the JSON), so what decides is whether they are UTF-8 and, in the source, which characters they are.
+    const text = fc.uint8Array({ minLength: 1, maxLength: 8 }).map((bytes) => Buffer.from(bytes.filter((b) => b !== 0x22 && b !== 0x5c && b >= 0x20)));
+    let taken = 0;
+    fc.assert(
+      fc.property(text, fc.boolean(), (bytes, inSource) => {
+        const [before, after] = (inSource ? event(2).replace('"shop"', '"@"') : event(2, '{"a":"@"}')).split('@');
+        const data = Buffer.concat([Buffer.from(`[${event(1)},${before}`), bytes, Buffer.from(`${after}]`)]);
+        if (envelopeRowsFromBytes(data, limits, at)) taken++;
+        expect(comparable(envelopeRows(data, limits, at))).toEqual(comparable(generalEnvelopeRows(data, limits, at)));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(taken).toBeGreaterThan(100);
+  });
+
   it('takes the envelope a producer serialises with JSON.stringify: ASCII, every event valid', () => {
     const data = envelope(event(1), event(2), event(3));
-    const rows = asciiEnvelopeRows(data, limits, at);
+    const rows = envelopeRowsFromBytes(data, limits, at);
     expect(rows).toBeDefined();
     expect(comparable(rows!)).toEqual(comparable(generalEnvelopeRows(data, limits, at)));
     expect(rows!.count).toBe(3);
@@ -114,11 +136,10 @@ describe('envelopes read straight from their bytes', () => {
     ['a number of 200 000 digits', `{"a":${'9'.repeat(200_000)}}`],
     ['whitespace inside the payload', '{"a": 1}'],
     ['an escape', '{"a":"\\u0041"}'],
-    ['text beyond ASCII', '{"a":"é"}'],
     ['a payload nested deeper than 64 levels', `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`],
   ])('leaves %s to the general path, which gives the same result', (_what, payload) => {
     const data = envelope(event(1), event(2, payload));
-    expect(asciiEnvelopeRows(data, limits, at)).toBeUndefined();
+    expect(envelopeRowsFromBytes(data, limits, at)).toBeUndefined();
     expect(envelopeRows(data, limits, at).ok).toBe(true);
   });
 
@@ -130,6 +151,12 @@ describe('envelopes read straight from their bytes', () => {
     ['a type of 129 characters', 'type', `"${'t'.repeat(129)}"`, false, false],
     ['a source of 256 characters', 'source', `"${'s'.repeat(256)}"`, true, true],
     ['a source of 257 characters', 'source', `"${'s'.repeat(257)}"`, false, false],
+    ['a source of 256 UTF-16 units in 128 emoji (512 bytes)', 'source', `"${'😀'.repeat(128)}"`, true, true],
+    ['a source of 258 UTF-16 units in 129 emoji', 'source', `"${'😀'.repeat(129)}"`, false, false],
+    ['a source of 256 accented letters (512 bytes)', 'source', `"${'é'.repeat(256)}"`, true, true],
+    ['a source holding DEL', 'source', '"a\u007fb"', false, false],
+    ['a source holding a C1 control', 'source', '"a\u0085b"', false, false],
+    ['a source holding U+00A0 (not a control)', 'source', '"a\u00a0b"', true, true],
     ['the earliest time', 'timestamp', '"1970-01-02T00:00:00.000Z"', true, true],
     ['a time before it', 'timestamp', '"1970-01-01T23:59:59.999Z"', false, false],
     ['the latest time', 'timestamp', '"2099-12-31T23:59:59.999Z"', true, true],
@@ -139,7 +166,7 @@ describe('envelopes read straight from their bytes', () => {
     ['February 29th of another year', 'timestamp', '"2023-02-29T00:00:00.000Z"', false, true],
   ])('with %s, gives what the general path gives (the byte path: %s)', (_what, field, value, bytePath, valid) => {
     const data = envelope(event(1), event(2).replace(new RegExp(`"${field}":("[^"]*"|\\d+)`), `"${field}":${value}`));
-    const rows = asciiEnvelopeRows(data, limits, at);
+    const rows = envelopeRowsFromBytes(data, limits, at);
     expect(rows !== undefined).toBe(bytePath);
     const general = generalEnvelopeRows(data, limits, at);
     expect(general.ok && general.rejected.length === 0).toBe(valid);
@@ -156,17 +183,27 @@ describe('envelopes read straight from their bytes', () => {
     ['a comma alone', '{,}'],
   ])('leaves a payload that is no JSON (%s) to the general path, which refuses the envelope', (_what, payload) => {
     const data = envelope(event(1), event(2, payload));
-    expect(asciiEnvelopeRows(data, limits, at)).toBeUndefined();
+    expect(envelopeRowsFromBytes(data, limits, at)).toBeUndefined();
     expect(envelopeRows(data, limits, at)).toMatchObject({ ok: false, reason: 'invalid_json' });
+  });
+
+  it('takes text beyond ASCII in valid UTF-8, and leaves invalid UTF-8 to the general path (which reads it with replacement characters)', () => {
+    const unicode = envelope(event(1, '{"name":"Zoë","city":"東京","mood":"😀"}'), event(2).replace('"shop"', '"Bäckerei Müller"'));
+    const rows = envelopeRowsFromBytes(unicode, limits, at);
+    expect(rows).toBeDefined();
+    expect(comparable(rows!)).toEqual(comparable(generalEnvelopeRows(unicode, limits, at)));
+    const invalid = Buffer.concat([envelope(event(1)).subarray(0, 60), Buffer.from([0xff]), envelope(event(1)).subarray(60)]);
+    expect(envelopeRowsFromBytes(invalid, limits, at)).toBeUndefined();
+    expect(comparable(envelopeRows(invalid, limits, at))).toEqual(comparable(generalEnvelopeRows(invalid, limits, at)));
   });
 
   it('leaves envelopes with an invalid event or over a limit to the general path, which words the refusal', () => {
     const invalid = envelope(event(1), event(2).replace('"e-2"', '"-e"'));
-    expect(asciiEnvelopeRows(invalid, limits, at)).toBeUndefined();
+    expect(envelopeRowsFromBytes(invalid, limits, at)).toBeUndefined();
     const refused = envelopeRows(invalid, limits, at);
     expect(refused.ok && refused.rejected.map((r) => r.index)).toEqual([1]);
     const tooMany = envelope(event(1), event(2), event(3));
-    expect(asciiEnvelopeRows(tooMany, { ...limits, maxEvents: 2 }, at)).toBeUndefined();
+    expect(envelopeRowsFromBytes(tooMany, { ...limits, maxEvents: 2 }, at)).toBeUndefined();
     expect(envelopeRows(tooMany, { ...limits, maxEvents: 2 }, at)).toMatchObject({ ok: false, reason: 'too_large' });
   });
 });

@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { EVENT_TIME_RANGE_MS, PAYLOAD_MAX_DEPTH, type EnvelopeLimits } from './event';
 
 /** The rows of an envelope that took the byte path: every event valid, none to dead-letter. */
-export interface AsciiEnvelopeRows {
+export interface EnvelopeRowsFromBytes {
   readonly ok: true;
   readonly count: number;
   readonly rows: Uint8Array;
@@ -60,17 +61,33 @@ function skipSpace(d: Uint8Array, p: number): number {
 }
 
 /**
- * The end (after the closing quote) of the string that opens at `p`, or -1 unless it is plain printable ASCII: no
- * escape, no control character, nothing above 0x7e — such a string is its own JSON.stringify and its own
- * TabSeparated field.
+ * The end (after the closing quote) of the string that opens at `p`, or -1 if it holds an escape or a control
+ * character below 0x20. In an envelope that is valid UTF-8 (checked first) such a string is its own JSON.stringify
+ * and its own TabSeparated field: JSON.stringify escapes only quotes, backslashes, those controls and lone
+ * surrogates, which valid UTF-8 cannot hold.
  */
 function stringEnd(d: Uint8Array, p: number): number {
   for (let i = p + 1; i < d.length; i++) {
     const b = d[i]!;
     if (b === QUOTE) return i + 1;
-    if (b === BACKSLASH || b < SPACE || b > 0x7e) return -1;
+    if (b === BACKSLASH || b < SPACE) return -1;
   }
   return -1;
+}
+
+/**
+ * validateEvent's source rule on the UTF-8 bytes of a string without escapes: 1-256 UTF-16 units (what `length`
+ * counts: one per character, two for one beyond U+FFFF, which UTF-8 writes in four bytes) and no control character
+ * (DEL 0x7f, or C1 U+0080-U+009F, written 0xC2 0x80-0x9F; those below 0x20 stringEnd refused).
+ */
+function validSource(d: Uint8Array, start: number, end: number): boolean {
+  let units = 0;
+  for (let i = start; i < end; i++) {
+    const b = d[i]!;
+    if (b === 0x7f || (b === 0xc2 && d[i + 1]! <= 0x9f)) return false;
+    if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+  }
+  return units >= 1 && units <= 256;
 }
 
 /** Whether the bytes from `start` to `end` are a number as JSON.stringify writes it (so also valid JSON). */
@@ -91,7 +108,7 @@ function canonicalNumber(d: Uint8Array, start: number, end: number): boolean {
 
 /**
  * The end of the payload value that starts at `p`, or -1 unless JSON.stringify(JSON.parse(it)) would give back
- * exactly these bytes and validateEvent would take it: no whitespace, plain ASCII strings and keys, numbers in their
+ * exactly these bytes and validateEvent would take it: no whitespace, strings and keys without escapes, numbers in their
  * shortest form, no key twice in an object and no key that is an array index (V8 would move it first), objects and
  * arrays nested at most PAYLOAD_MAX_DEPTH deep.
  */
@@ -238,15 +255,16 @@ function timestampMs(d: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * envelopeRows for the envelope almost every producer sends — plain ASCII, every event valid and its payload as
+ * envelopeRows for the envelope almost every producer sends — valid UTF-8, every event valid and its payload as
  * JSON.stringify writes it — read straight from the bytes: no JSON.parse, no strings, no serialising the payload
  * again; the rows are copied from the message. The same rows as the general path, byte for byte
- * (ascii-envelope-rows.test.ts compares them on generated envelopes). Undefined for anything else (a byte above
- * 0x7e, an escape, whitespace inside a payload, a number not in its shortest form, an invalid event, a limit
+ * (envelope-rows-from-bytes.test.ts compares them on generated envelopes). Undefined for anything else (invalid
+ * UTF-8, an escape, whitespace inside a payload, a number not in its shortest form, an invalid event, a limit
  * reached …): the caller then takes the general path, which also words every refusal.
  */
-export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): AsciiEnvelopeRows | undefined {
-  if (d.byteLength > limits.maxBytes) return undefined;
+export function envelopeRowsFromBytes(d: Uint8Array, limits: EnvelopeLimits, ingestedAt: string): EnvelopeRowsFromBytes | undefined {
+  // Invalid UTF-8 would be decoded with replacement characters by the general path: its rows differ from the bytes.
+  if (d.byteLength > limits.maxBytes || !isUtf8(d)) return undefined;
   const sizeEach = d.byteLength > limits.eventMaxBytes;
   // Every row's fields come from the message except the tabs, the line end, the milliseconds and ingested_at; an
   // event on this path takes more than 64 bytes (its keys and punctuation alone take 49, its timestamp 26).
@@ -293,8 +311,7 @@ export function asciiEnvelopeRows(d: Uint8Array, limits: EnvelopeLimits, ingeste
     // What JSON.stringify makes of this event is at most its bytes here (they differ only by whitespace).
     if (seen !== ALL_KEYS || (sizeEach && p - eventStart > limits.eventMaxBytes)) return undefined;
     if (!validId(d, idStart, idEnd) || !validType(d, typeStart, typeEnd)) return undefined;
-    // stringEnd let no control character into the source (nor anything above 0x7e).
-    if (sourceEnd - sourceStart < 1 || sourceEnd - sourceStart > 256) return undefined;
+    if (!validSource(d, sourceStart, sourceEnd)) return undefined;
     const ms = timestampMs(d, timeStart, timeEnd);
     if (Number.isNaN(ms)) return undefined;
     if (newest < 0 || later(d, timeStart, newest)) newest = timeStart;
