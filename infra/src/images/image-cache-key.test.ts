@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// infra/project.json's runtime input of infra:image and infra:offline-images, run against the real Docker engine.
+const SCRIPT = join(__dirname, '..', '..', 'scripts', 'image-cache-key.mjs');
+const TAG = 'qraft-cache-key-test/image:1';
+
+function cacheKey(recordDir: string): string {
+  const run = spawnSync(process.execPath, [SCRIPT, 'qraft-cache-key-test/*'], { encoding: 'utf8', env: { ...process.env, QRAFT_IMAGE_RECORD_DIR: recordDir } });
+  if (run.status !== 0) throw new Error(`image-cache-key.mjs exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
+
+function docker(...args: string[]): string {
+  const run = spawnSync('docker', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`docker ${args.join(' ')} failed: ${run.stderr}`);
+  return run.stdout.trim();
+}
+
+const skip = (() => {
+  if (existsSync('/var/run/docker.sock')) return undefined;
+  const why = 'no Docker engine at /var/run/docker.sock — run `pnpm nx run infra:engine`';
+  if (process.env['QRAFT_SKIP_REAL_SERVERS'] === '1') return `${why}; skipped because QRAFT_SKIP_REAL_SERVERS=1`;
+  throw new Error(`the cache key tests need a real engine: ${why} (or set QRAFT_SKIP_REAL_SERVERS=1 to skip them on purpose)`);
+})();
+if (skip) console.warn(`SKIPPED the image cache key tests: ${skip}`);
+
+(skip ? describe.skip : describe)('the image targets\' cache key (runtime input)', () => {
+  let recordDir: string;
+  let context: string;
+  beforeAll(() => {
+    recordDir = mkdtempSync(join(tmpdir(), 'qraft-cache-key-records-'));
+    context = mkdtempSync(join(tmpdir(), 'qraft-cache-key-context-'));
+    // A record as the image tools write it: this tag was built in Docker.
+    writeFileSync(join(recordDir, 'qraft-cache-key-test_image_1.json'), JSON.stringify({ tag: TAG, engines: { docker: { imageId: 'sha256:0', inputsHash: 'sha256:0', sizeBytes: 0, builtAt: '', buildMs: 0 } } }));
+    writeFileSync(join(context, 'marker'), 'qraft cache key test\n');
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY marker /marker\n');
+  });
+  afterAll(() => {
+    spawnSync('docker', ['image', 'rm', '-f', TAG]);
+    rmSync(recordDir, { recursive: true, force: true });
+    rmSync(context, { recursive: true, force: true });
+  });
+
+  it('never repeats while an image its record says was built is missing, so Nx cannot replay the build without building', () => {
+    spawnSync('docker', ['image', 'rm', '-f', TAG]);
+    const first = cacheKey(recordDir);
+    expect(first).toMatch(new RegExp(`^missing docker ${TAG} `, 'm'));
+    expect(cacheKey(recordDir)).not.toBe(first);
+  });
+
+  it('repeats, holding the image\'s id, once the image is there; and stops repeating when it is removed again', () => {
+    docker('build', '-q', '-t', TAG, context);
+    const id = docker('image', 'inspect', '--format', '{{.Id}}', TAG);
+    const key = cacheKey(recordDir);
+    expect(key).toContain(`docker ${TAG} ${id}`);
+    expect(key).not.toMatch(/^missing/m);
+    expect(cacheKey(recordDir)).toBe(key);
+    docker('image', 'rm', '-f', TAG);
+    expect(cacheKey(recordDir)).toMatch(/^missing docker/m);
+  });
+});
