@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { realEngineSkipReason } from '@qraft/testkit';
 
 // infra/project.json's runtime input of infra:image and infra:offline-images, run against the real Docker engine.
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'image-cache-key.mjs');
@@ -19,12 +20,7 @@ function docker(...args: string[]): string {
   return run.stdout.trim();
 }
 
-const skip = (() => {
-  if (existsSync('/var/run/docker.sock')) return undefined;
-  const why = 'no Docker engine at /var/run/docker.sock — run `pnpm nx run infra:engine`';
-  if (process.env['QRAFT_SKIP_REAL_SERVERS'] === '1') return `${why}; skipped because QRAFT_SKIP_REAL_SERVERS=1`;
-  throw new Error(`the cache key tests need a real engine: ${why} (or set QRAFT_SKIP_REAL_SERVERS=1 to skip them on purpose)`);
-})();
+const skip = realEngineSkipReason(existsSync('/var/run/docker.sock') ? undefined : 'no Docker engine at /var/run/docker.sock — run `pnpm nx run infra:engine`');
 if (skip) console.warn(`SKIPPED the image cache key tests: ${skip}`);
 
 (skip ? describe.skip : describe)('the image targets\' cache key (runtime input)', () => {

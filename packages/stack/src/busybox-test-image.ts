@@ -2,27 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { realEngineSkipReason } from '@qraft/testkit';
 import type Dockerode from 'dockerode';
 
 /** For tests against the real Docker engine: its socket. */
 export const DOCKER_SOCKET = '/var/run/docker.sock';
 const BUSYBOX = '/bin/busybox';
+/** What the compose config checks say (through realEngineSkipReason) when docker compose v2 is not there. */
+export const COMPOSE_V2_MISSING = 'docker compose v2 is not installed — run `pnpm nx run infra:engine`';
 
-/**
- * Undefined when the real-engine tests can run here. A Docker engine and busybox-static can be installed on any
- * machine this project supports (`infra:engine` does both), so a missing one fails the test file with the fix; only
- * `QRAFT_SKIP_REAL_SERVERS=1`, the project's one opt-out for tests that need real servers, turns it into a skip,
- * whose reason is returned.
- */
+/** realEngineSkipReason for the busybox tests: Docker's socket and busybox-static (both installed by `infra:engine`). */
 export function busyboxSkipReason(env: Readonly<Record<string, string | undefined>> = process.env, socket = DOCKER_SOCKET, busybox = BUSYBOX): string | undefined {
   const missing = !existsSync(socket)
     ? `no container engine socket at ${socket} — run \`pnpm nx run infra:engine\``
     : !existsSync(busybox)
       ? `${busybox} is missing — run \`pnpm nx run infra:engine\` (or apt-get install -y busybox-static)`
       : undefined;
-  if (missing === undefined) return undefined;
-  if (env['QRAFT_SKIP_REAL_SERVERS'] === '1') return `${missing}; skipped because QRAFT_SKIP_REAL_SERVERS=1`;
-  throw new Error(`the real-engine tests cannot run: ${missing} (or set QRAFT_SKIP_REAL_SERVERS=1 to skip them on purpose)`);
+  return realEngineSkipReason(missing, env);
 }
 
 /** No registry here: a FROM-scratch image holding only busybox-static, built from a local context. */

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { composeFilePath, loadStack } from '@qraft/config';
+import { realEngineSkipReason } from '@qraft/testkit';
 import { composeQuiet } from './compose';
 import { composeUpCalls, withoutDependsOn } from './compose-up-calls';
 import { documentTarget } from './document-target';
 import { engineAdapter } from './engine-adapter';
+import { COMPOSE_V2_MISSING } from './busybox-test-image';
 import { probeComposeTool, type ComposeTool } from './runtime';
 import { runCommand } from './run-command';
 
@@ -91,7 +93,7 @@ describe('compose up calls', () => {
   it('reads the same services, paths and secrets from the stdin document as from the file, minus depends_on (docker compose config of both)', async () => {
     const tool = await probeComposeTool('docker-compose-v2');
     if (!tool) {
-      console.warn('SKIPPED the stdin document check: docker compose v2 is not installed — run `pnpm nx run infra:engine`');
+      console.warn(`SKIPPED the stdin document check: ${realEngineSkipReason(COMPOSE_V2_MISSING)}`);
       return;
     }
     const model = loadStack({ imageSet: 'offline' });
@@ -110,7 +112,7 @@ describe('compose up calls', () => {
   it('leaves docker compose itself no depends_on to wait on (compose config of the real file with the override)', async () => {
     const tool = await probeComposeTool('docker-compose-v2');
     if (!tool) {
-      console.warn('SKIPPED the compose config check: docker compose v2 is not installed — run `pnpm nx run infra:engine`');
+      console.warn(`SKIPPED the compose config check: ${realEngineSkipReason(COMPOSE_V2_MISSING)}`);
       return;
     }
     await withRealFiles(tool, async (file, override) => {

@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { composeFilePath, loadStack } from '@qraft/config';
+import { realEngineSkipReason } from '@qraft/testkit';
+import { COMPOSE_V2_MISSING } from './busybox-test-image';
 import { probeComposeTool } from './runtime';
 import { runCommand } from './run-command';
 import { stopTimeoutArgs } from './stop-timeout';
@@ -19,7 +21,7 @@ describe('the stop grace period a compose down or restart gives', () => {
     expect(stopTimeoutArgs(model, { name: 'docker-compose-v2' })).toEqual([]);
     const tool = await probeComposeTool('docker-compose-v2');
     if (!tool) {
-      console.warn('SKIPPED the compose config check: docker compose v2 is not installed — run `pnpm nx run infra:engine`');
+      console.warn(`SKIPPED the compose config check: ${realEngineSkipReason(COMPOSE_V2_MISSING)}`);
       return;
     }
     const file = resolve(__dirname, '../../..', composeFilePath(model.variant, model.imageSet));
