@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { EVENT_TIME_RANGE_MS, PAYLOAD_MAX_DEPTH, type EnvelopeLimits } from './event';
+import { EVENT_TIME_RANGE_MS, PAYLOAD_MAX_DEPTH, utcTimeMs, type EnvelopeLimits } from './event';
 
 /** The rows of an envelope that took the byte path: every event valid, none to dead-letter. */
 export interface EnvelopeRowsFromBytes {
@@ -40,8 +40,6 @@ const ALL_KEYS = 0b11111;
 const keyStack = new Int32Array(8_192);
 /** Keys one payload object may have on this path; more go the general way (finding a duplicate is quadratic here). */
 const MAX_KEYS_PER_OBJECT = 64;
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isSpace(b: number): boolean {
   return b === SPACE || b === NEWLINE || b === TAB || b === 0x0d;
@@ -240,17 +238,15 @@ function digitsAt(d: Uint8Array, at: number, count: number): number {
 function timestampMs(d: Uint8Array, start: number, end: number): number {
   if (end - start !== 24 || d[start + 4] !== DASH || d[start + 7] !== DASH || d[start + 10] !== 0x54 || d[start + 13] !== COLON) return NaN;
   if (d[start + 16] !== COLON || d[start + 19] !== DOT || d[start + 23] !== 0x5a) return NaN;
-  const year = digitsAt(d, start, 4);
-  const month = digitsAt(d, start + 5, 2);
-  const day = digitsAt(d, start + 8, 2);
-  const hour = digitsAt(d, start + 11, 2);
-  const minute = digitsAt(d, start + 14, 2);
-  const second = digitsAt(d, start + 17, 2);
-  const ms = digitsAt(d, start + 20, 3);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
-  const time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const time = utcTimeMs(
+    digitsAt(d, start, 4),
+    digitsAt(d, start + 5, 2),
+    digitsAt(d, start + 8, 2),
+    digitsAt(d, start + 11, 2),
+    digitsAt(d, start + 14, 2),
+    digitsAt(d, start + 17, 2),
+    digitsAt(d, start + 20, 3),
+  );
   return time >= EVENT_TIME_RANGE_MS.min && time < EVENT_TIME_RANGE_MS.max ? time : NaN;
 }
 

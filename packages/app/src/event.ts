@@ -63,6 +63,15 @@ function canonicalIsoMs(text: string): number {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   const ms = digits(text, 20, 3);
+  return utcTimeMs(year, month, day, hour, minute, second, ms);
+}
+
+/**
+ * The time of these calendar fields (month from 1; -1 for a field that was not digits) when they name a real moment
+ * of 1970 or later, else NaN: Date.UTC itself rolls an impossible day over (Feb 30 → Mar 2). Shared by the timestamp
+ * checks on text (here) and on bytes (envelope-rows-from-bytes.ts).
+ */
+export function utcTimeMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
   // Below 1970 Date.UTC would read years 0-99 as 1900-1999; such times are refused anyway, after Date.parse.
   if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
