@@ -143,24 +143,29 @@ async function insertJsonEachRow(store: EventStore, rows: readonly QraftEvent[])
 }
 
 /**
- * Publishes every event (acked by JetStream) as a producer would: one message per event (`Nats-Msg-Id` = id) when
- * `envelope` is 1, else envelopes of `envelope` events on qraft.batch.bench (`Nats-Msg-Id` = hash of their ids).
+ * The messages of `rows` as a producer sends them: one per event (`Nats-Msg-Id` = id) when `envelope` is 1, else
+ * envelopes of `envelope` events on qraft.batch.bench (`Nats-Msg-Id` = hash of their ids). Each is serialised when it
+ * is taken, so a producer publishes the first while it serialises the next, as one that has its events over time does.
  */
-async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind: PublisherKind, envelope: number): Promise<void> {
-  const items: Array<{ subject: string; data: string; msgId: string }> = [];
+function* benchMessages(rows: readonly QraftEvent[], envelope: number): Generator<{ subject: string; data: string; msgId: string }> {
   if (envelope === 1) {
-    for (const e of rows) items.push({ subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id });
-  } else {
-    for (let i = 0; i < rows.length; i += envelope) {
-      const chunk = rows.slice(i, i + envelope);
-      items.push({ subject: envelopeSubject('bench'), data: JSON.stringify(chunk), msgId: envelopeMsgId(chunk) });
-    }
-  }
-  if (kind === 'async') {
-    const publisher = new JetStreamPublisher(nc, { window: PUBLISH_WINDOW.async, timeoutMs: 30_000 });
-    await publisher.publishAll(items);
+    for (const e of rows) yield { subject: eventSubject(e.type), data: JSON.stringify(e), msgId: e.id };
     return;
   }
+  for (let i = 0; i < rows.length; i += envelope) {
+    const chunk = rows.slice(i, i + envelope);
+    yield { subject: envelopeSubject('bench'), data: JSON.stringify(chunk), msgId: envelopeMsgId(chunk) };
+  }
+}
+
+/** Publishes every event (acked by JetStream) as a producer would (benchMessages). */
+async function publishAll(nc: NatsConnection, rows: readonly QraftEvent[], kind: PublisherKind, envelope: number): Promise<void> {
+  if (kind === 'async') {
+    const publisher = new JetStreamPublisher(nc, { window: PUBLISH_WINDOW.async, timeoutMs: 30_000 });
+    await publisher.publishAll(benchMessages(rows, envelope));
+    return;
+  }
+  const items = [...benchMessages(rows, envelope)];
   const js = jetstream(nc);
   for (let i = 0; i < items.length; i += PUBLISH_WINDOW.js) {
     await Promise.all(items.slice(i, i + PUBLISH_WINDOW.js).map((m) => js.publish(m.subject, m.data, { msgID: m.msgId })));

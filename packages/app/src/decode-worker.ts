@@ -1,10 +1,11 @@
 /**
- * The decode worker's entry point (a worker_threads worker started by EnvelopeDecoder): envelopes in, encoded
- * insert rows and per-event rejects out. It holds no state; the main thread keeps NATS, acks and inserts.
+ * The decode worker's entry point (a worker_threads worker started by EnvelopeDecoder): the envelopes that did not take
+ * the byte path in, decoded the general way (generalEnvelopeRows); encoded insert rows and per-event rejects out. It
+ * holds no state; the main thread keeps NATS, acks and inserts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EnvelopeLimits } from './event';
-import { envelopeRows, type EnvelopeRows } from './envelope-rows';
+import { generalEnvelopeRows, type EnvelopeRows } from './envelope-rows';
 
 /** What the main thread sends: one envelope's bytes (transferred) and its `ingested_at` text. */
 export interface DecodeRequest {
@@ -29,7 +30,7 @@ if (port) {
     let response: DecodeResponse;
     const transfer: ArrayBuffer[] = [];
     try {
-      let result = envelopeRows(request.data, limits, request.ingestedAt);
+      let result = generalEnvelopeRows(request.data, limits, request.ingestedAt);
       if (result.ok) {
         const rows = exclusive(result.rows);
         transfer.push(rows.buffer as ArrayBuffer);

@@ -20,6 +20,7 @@ function observable(result: EnvelopeRows): unknown {
 
 const ENVELOPES: Array<{ name: string; data: Uint8Array }> = [
   { name: 'valid events', data: bytes([event(1), event(2), event(3)]) },
+  { name: 'valid events without an escape (the byte path)', data: bytes([event(1, { payload: { n: 1 } }), event(2, { payload: { n: 2, a: [true, null] } })]) },
   { name: 'valid and invalid events mixed', data: bytes([event(1), event(2, { id: '' }), event(3, { payload: { big: 'x'.repeat(2_000) } }), event(4, { extra: 1 })]) },
   { name: 'only invalid events', data: bytes([event(1, { type: 7 })]) },
   { name: 'no JSON', data: bytes('[{"id":') },
@@ -37,6 +38,19 @@ describe('EnvelopeDecoder', () => {
       // Twice, so both workers answer.
       expect(observable(await workers.decode(data, INGESTED_AT))).toEqual(expected);
       expect(observable(await workers.decode(data, INGESTED_AT))).toEqual(expected);
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
+
+  it('answers an envelope that takes the byte path on the calling thread, and sends the others to a worker', async () => {
+    const workers = new EnvelopeDecoder({ workers: 1, limits });
+    // A worker's answer needs a turn of the event loop; one given on the calling thread does not.
+    const first = (decoding: Promise<EnvelopeRows>) => Promise.race([decoding.then(() => 'decoded'), new Promise((resolve) => setImmediate(() => resolve('a turn of the event loop')))]);
+    try {
+      await workers.ready();
+      expect(await first(workers.decode(bytes([event(1, { payload: { n: 1 } })]), INGESTED_AT))).toBe('decoded');
+      expect(await first(workers.decode(bytes([event(1)]), INGESTED_AT))).toBe('a turn of the event loop');
     } finally {
       await workers.close();
     }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { DecodeRequest, DecodeResponse } from './decode-worker';
 import type { EnvelopeLimits } from './event';
 import { envelopeRows, type EnvelopeRows } from './envelope-rows';
+import { envelopeRowsFromBytes } from './envelope-rows-from-bytes';
 
 export interface EnvelopeDecoderOptions {
   /** Decode worker threads (QRAFT_DECODE_WORKERS); 0 decodes on the calling thread. */
@@ -24,10 +25,13 @@ interface Slot {
 }
 
 /**
- * Turns envelopes into insert rows (envelopeRows) on `workers` worker threads, round robin, or inline with 0. The
- * app's one thread was its limit (docs/benchmarks.md): decoding, validating and encoding an envelope's events is
- * most of its CPU, and needs nothing but the bytes, so it moves off the thread that keeps NATS, acks and inserts.
- * Each envelope's bytes are copied once and transferred; the rows come back transferred. A worker that fails
+ * Turns envelopes into insert rows (envelopeRows). The byte path (envelopeRowsFromBytes: what almost every producer
+ * sends) runs on the calling thread: it costs about a microsecond an event, less than handing the envelope to a
+ * thread and back on a machine whose cores the servers share (docs/benchmarks.md, issue 13, sixth round). The
+ * general path (JSON.parse, validation and serialising event by event, several times dearer) runs on `workers`
+ * worker threads, round robin, or inline with 0, since it needs nothing but the bytes and would hold the thread
+ * that keeps NATS, acks and inserts. Such an envelope's bytes are copied once and transferred; the rows come back
+ * transferred. A worker that fails
  * rejects what it held (the caller treats that as it treats an error thrown inline) and is started again on the
  * next envelope. Results may arrive out of order across workers: callers await them in their own order.
  */
@@ -56,14 +60,15 @@ export class EnvelopeDecoder {
   }
 
   decode(data: Uint8Array, ingestedAt: string): Promise<EnvelopeRows> {
-    if (this.options.workers === 0) {
-      try {
-        return Promise.resolve(envelopeRows(data, this.options.limits, ingestedAt));
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    }
     if (this.closed) return Promise.reject(new Error('the envelope decoder is closed'));
+    let here: EnvelopeRows | undefined;
+    try {
+      const { limits, workers } = this.options;
+      here = workers === 0 ? envelopeRows(data, limits, ingestedAt) : envelopeRowsFromBytes(data, limits, ingestedAt);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    if (here) return Promise.resolve(here);
     const slot = this.slot(this.nextSlot++ % this.options.workers);
     const id = this.nextId++;
     // A message's bytes are a view into the client's read buffer: copy them alone, then hand the copy over.

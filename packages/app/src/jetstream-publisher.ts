@@ -66,8 +66,11 @@ export class JetStreamPublisher {
     return this.send(item);
   }
 
-  /** Publishes all, pipelined inside the window; resolves with the acks in order, rejects with the first failure. */
-  async publishAll(items: readonly PublishItem[]): Promise<PublishAck[]> {
+  /**
+   * Publishes all, pipelined inside the window; resolves with the acks in order, rejects with the first failure.
+   * `items` may be made as they are taken (a generator): each is sent before the next is made.
+   */
+  async publishAll(items: Iterable<PublishItem>): Promise<PublishAck[]> {
     const acks: Array<Promise<PublishAck>> = [];
     for (const item of items) {
       while (this.waiting.size >= this.options.window) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
