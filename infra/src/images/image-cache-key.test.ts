@@ -1,11 +1,31 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realEngineSkipReason } from '@qraft/testkit';
 
 // infra/project.json's runtime input of infra:image and infra:offline-images, run against the real Docker engine.
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'image-cache-key.mjs');
+const WORKSPACE = join(__dirname, '..', '..', '..');
+const SCRIPT = join(WORKSPACE, 'infra', 'scripts', 'image-cache-key.mjs');
+
+/** The `node <script> '<reference>'…` runtime input of an infra target, as script path and references. */
+function cacheKeyInput(target: string): { script: string; references: string[] } | undefined {
+  const project = JSON.parse(readFileSync(join(WORKSPACE, 'infra', 'project.json'), 'utf8')) as { targets: Record<string, { inputs?: Array<string | { runtime?: string }> }> };
+  for (const input of project.targets[target]?.inputs ?? []) {
+    const words = typeof input === 'object' ? input.runtime?.split(' ') : undefined;
+    if (words?.[0] === 'node' && words[1]?.endsWith('image-cache-key.mjs')) return { script: join(WORKSPACE, words[1]), references: words.slice(2).map((w) => w.replace(/^'|'$/g, '')) };
+  }
+  return undefined;
+}
+
+describe('the image targets in infra/project.json', () => {
+  it.each([
+    ['image', ['qraft/app', 'qraft-offline/*']],
+    ['offline-images', ['qraft-offline/*']],
+  ])('infra:%s hashes the images it builds through the cache key script (without it, Nx replays a build whose image is gone)', (target, references) => {
+    expect(cacheKeyInput(target)).toEqual({ script: SCRIPT, references });
+  });
+});
 const TAG = 'qraft-cache-key-test/image:1';
 
 function cacheKey(recordDir: string): string {
