@@ -20,10 +20,7 @@ export async function runUpCalls(handle: StackHandle, calls: readonly ComposeUpC
     const done = progress.step(`${compose} ${files}${call.args.join(' ')}${call.startsCreated ? ' (each container started as it is created)' : ''}`);
     const result = await withOverride(call.document ? documentTarget(target, call.document) : target, call.override, (t) => {
       const start = () =>
-        composeStream(t, call.args, (line) => {
-          progress.line(`  ${line}`);
-          if (call.startsCreated) starter?.onLine(line);
-        });
+        composeStream(t, call.args, (line) => progress.line(`  ${call.startsCreated && starter ? starter.onLine(line) : line}`));
       return call.skipsEngineHealth ? start() : handle.runtime.engine.whileStarting(model, start);
     });
     if (!result.ok) {

@@ -35,6 +35,18 @@ if (reason) console.warn(`SKIPPED start-as-created tests: ${reason}`);
     expect(await running(unprinted.name)).toBe(true);
   });
 
+  it('says a container that exists already is kept, where podman-compose prints that its name is in use, and starts it', async () => {
+    const kept = await create('kept');
+    const starter = startAsCreated(docker, [kept.name]);
+    const podman = `Error: creating container storage: the container name "${kept.name}" is already in use by ${kept.id}. You have to remove that container to be able to reuse that name: that name is already in use, or use --replace to instruct Podman to do so.`;
+    expect(starter.onLine(podman)).toBe(`${kept.name} exists already: kept as it is, started if it is not running`);
+    // The same refusal for a name that is not the stack's is shown as podman printed it.
+    const other = podman.replaceAll(kept.name, 'someone-else');
+    expect(starter.onLine(other)).toBe(other);
+    await starter.finish();
+    expect(await running(kept.name)).toBe(true);
+  });
+
   it('names each container that did not start, with the engine\'s reason', async () => {
     const fine = await create('fine');
     const broken = await create('broken', ['/no/such/binary']);

@@ -2,8 +2,13 @@ import type Dockerode from 'dockerode';
 
 /** Starts the containers of a compose call that only creates them (`up --no-start`), each as soon as it exists. */
 export interface CreatedStarter {
-  /** Each line compose prints: a container ID (`podman create` prints one per container) is started right away. */
-  readonly onLine: (line: string) => void;
+  /**
+   * Each line compose prints: a container ID (`podman create` prints one per container) is started right away.
+   * Answers the line to show: podman's refusal to create a container of the stack that exists already (podman-compose
+   * 1.3 prints one for each when the stack's configuration did not change, e.g. `up` of a stack that is up) becomes a
+   * line saying that container is kept; finish() starts it if it is not running.
+   */
+  readonly onLine: (line: string) => string;
   /**
    * After compose returned: waits for those starts, then starts each named container through the engine's API
    * once more (a running one answers 304), so one that compose found already created, or whose early start failed,
@@ -13,6 +18,7 @@ export interface CreatedStarter {
 }
 
 const CONTAINER_ID = /^[0-9a-f]{64}$/;
+const NAME_IN_USE = /the container name "([^"]+)" is already in use/;
 
 /** dockerode rejects with the engine's HTTP status: 304 is "already started". */
 const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number } | null)?.statusCode;
@@ -29,6 +35,8 @@ export function startAsCreated(docker: Dockerode, containerNames: readonly strin
     onLine: (line) => {
       const id = line.trim();
       if (CONTAINER_ID.test(id)) early.push(docker.getContainer(id).start().catch(() => undefined));
+      const inUse = NAME_IN_USE.exec(line)?.[1];
+      return inUse !== undefined && containerNames.includes(inUse) ? `${inUse} exists already: kept as it is, started if it is not running` : line;
     },
     finish: async () => {
       await Promise.all(early);
