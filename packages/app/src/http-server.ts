@@ -18,7 +18,8 @@ export interface HttpServerOptions {
   readonly store: EventStore;
   /** The NATS side, once connected; POST /events answers 503 until then. */
   readonly bus: () => NatsBus | undefined;
-  readonly readiness: () => Promise<HealthReport>;
+  /** The readiness report; with `waitMs`, given once start-up has finished or that long has passed, whichever is first. */
+  readonly readiness: (waitMs?: number) => Promise<HealthReport>;
   readonly bodyLimitBytes: number;
   readonly eventMaxBytes: number;
   readonly publishBatchMax: number;
@@ -36,6 +37,9 @@ const PATTERN_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** The latest time a query may name: ClickHouse 18.16's DateTime ends in 2106. */
 const MAX_QUERY_TIME_MS = Date.UTC(2106, 0, 1);
+
+/** The longest `/readyz?wait_ms=` (a readiness gate's request should stay under its own time limit). */
+const MAX_READY_WAIT_MS = 10_000;
 
 /** One query parameter; a repeated one (`?type=a&type=b`) arrives as an array and is refused. */
 function queryParam(query: Record<string, string[]>, name: string): string | undefined {
@@ -148,7 +152,14 @@ export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer 
   app.get('/healthz', (c) => c.json({ status: 'ok' }, 200, JSON_TYPE));
 
   app.get('/readyz', async (c) => {
-    const report = await options.readiness();
+    // ?wait_ms=N: answer as soon as start-up has finished (or after N ms), so a gate learns the moment the app is ready
+    // from one request instead of polling.
+    const waitText = queryParam(c.req.queries(), 'wait_ms');
+    const waitMs = waitText === undefined ? undefined : Number(waitText);
+    if (waitMs !== undefined && !(/^\d+$/.test(waitText!) && waitMs <= MAX_READY_WAIT_MS)) {
+      throw new HttpError(400, 'invalid_query', `wait_ms=${waitText} is not a wait; use whole milliseconds from 0 to ${MAX_READY_WAIT_MS}`);
+    }
+    const report = await options.readiness(waitMs);
     return c.body(reportToJson(report), report.ok ? 200 : 503, JSON_TYPE);
   });
 

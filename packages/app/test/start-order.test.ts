@@ -51,4 +51,31 @@ describeServers('app start-order tests', ['nats-server', 'clickhouse-server'])('
     await nats.start();
     await waitFor('app ready once the servers answer', async () => (await getJson(`${running.url}/readyz`)).status === 200, 60_000);
   });
+
+  it('answers /readyz?wait_ms= sent while it starts once it is ready (one request, no polling), or after the wait with the reasons', async () => {
+    await using nats = await NatsTestServer.create();
+    await using ch = await ClickHouseTestServer.create();
+    await using running = await runApp(testEnv(nats, ch), { waitReady: false });
+
+    // Nothing to connect to: the wait passes and the answer is the ordinary not-ready report.
+    const early = await getJson(`${running.url}/readyz?wait_ms=300`);
+    expect(early.status).toBe(503);
+    expect(failing(early.json['checks'], 'ingest')).toMatch(/not started/);
+
+    // Sent before the servers start: the same request is answered 200, once the app is ready.
+    const waiting = getJson(`${running.url}/readyz?wait_ms=10000`);
+    await ch.start(60_000);
+    await nats.start();
+    const answered = await waiting;
+    expect(answered.status).toBe(200);
+    expect(answered.json['status']).toBe('up');
+  });
+
+  it.each(['abc', '-1', '10001', '1.5'])('refuses /readyz?wait_ms=%s with the range to use', async (value) => {
+    await using nats = await NatsTestServer.create();
+    await using ch = await ClickHouseTestServer.create();
+    await using running = await runApp(testEnv(nats, ch), { waitReady: false });
+    const refused = await getJson(`${running.url}/readyz?wait_ms=${value}`);
+    expect(refused).toEqual({ status: 400, json: { error: 'invalid_query', message: `wait_ms=${value} is not a wait; use whole milliseconds from 0 to 10000` } });
+  });
 });

@@ -42,9 +42,11 @@ describeServers('real-server tests')('probeHttp and probeTcp against a real nats
 describe('probeApp against a /readyz that serves reportToJson (the contract the app implements)', () => {
   let server: Server;
   let url: string;
+  const asked: string[] = [];
   let report = buildReport([{ name: 'nats', probe: async () => ({ ok: true, state: 'up', latencyMs: 1, detail: '' }) }], new Map([['nats', { ok: true, state: 'up' as const, latencyMs: 1, detail: 'rtt 1 ms' }]]), 1);
   beforeAll(async () => {
-    server = createServer((_req, res) => {
+    server = createServer((req, res) => {
+      asked.push(req.url ?? '');
       res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(reportToJson(report));
     });
     const port = await freePort();
@@ -63,5 +65,12 @@ describe('probeApp against a /readyz that serves reportToJson (the contract the 
     const result = await probeApp({ url: `${url}/readyz` });
     expect(result).toMatchObject({ ok: false, state: 'down' });
     expect(result.error).toBe(`app at ${url}/readyz is not ready (HTTP 503): nats: nats at nats://127.0.0.1:4222: connection refused — is the server running?`);
+  });
+
+  it('asks the app to answer once its start-up has finished, waiting at most waitMs (/readyz?wait_ms=)', async () => {
+    asked.length = 0;
+    await probeApp({ url, waitMs: 1_000 });
+    await probeApp({ url: `${url}/readyz` });
+    expect(asked).toEqual(['/readyz?wait_ms=1000', '/readyz']);
   });
 });

@@ -5,6 +5,9 @@ import { probeContainer } from './container-probe';
 
 type DirectProbe = (signal: AbortSignal) => Promise<ProbeResult>;
 
+/** How long one probe of the app may wait for its start-up to finish: under the gate's 2 s limit of an attempt. */
+const APP_READY_WAIT_MS = 1_000;
+
 /** The protocol probe a service declares in the model (`service.readiness`), from the host; undefined when unpublished. */
 function directProbe(service: ServiceModel, credentials: StackCredentials): DirectProbe | undefined {
   const { probe, port: portName, path, needs } = service.readiness;
@@ -24,7 +27,9 @@ function directProbe(service: ServiceModel, credentials: StackCredentials): Dire
     case 'http':
       return (signal) => probeHttp({ url: `${base}${path ?? '/'}`, headers, signal });
     case 'app':
-      return (signal) => probeApp({ url: base, signal });
+      // The app answers once its start-up has finished (or after the wait): the gate learns it at once, not at its
+      // next poll, which is a quarter of a second apart by the time the app, the slowest, is ready.
+      return (signal) => probeApp({ url: base, waitMs: APP_READY_WAIT_MS, signal });
   }
 }
 
