@@ -31,9 +31,9 @@ interface Slot {
  * general path (JSON.parse, validation and serialising event by event, several times dearer) runs on `workers`
  * worker threads, round robin, or inline with 0, since it needs nothing but the bytes and would hold the thread
  * that keeps NATS, acks and inserts. Such an envelope's bytes are copied once and transferred; the rows come back
- * transferred. A worker that fails
- * rejects what it held (the caller treats that as it treats an error thrown inline) and is started again on the
- * next envelope. Results may arrive out of order across workers: callers await them in their own order.
+ * transferred. A worker that fails rejects what it held (the caller treats that as it treats an error thrown inline)
+ * and is started again on the next envelope. Results may arrive out of order across workers: callers await them in
+ * their own order.
  */
 export class EnvelopeDecoder {
   private readonly slots: Array<Slot | undefined>;
