@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareSync, hashSync } from 'bcryptjs';
+import { compareSync, getRounds, hashSync } from 'bcryptjs';
 import { parse } from 'yaml';
 import { ensureSecrets } from './ensure-secrets';
 import { loadStack } from './load-stack';
@@ -98,5 +98,18 @@ describe('ensureSecrets', () => {
     expect(ensureSecrets(root, model).updated).toEqual(['secrets/nats_accounts.conf']);
     const hash = /user: "qraft_app", password: "([^"]+)"/.exec(readFileSync(accounts, 'utf8'))![1]!;
     expect(compareSync(password, hash)).toBe(true);
+  });
+
+  it('makes a hash of another bcrypt cost again once (hashes from before the cost came down to 4), then keeps it', () => {
+    const model = loadStack({ imageSet: 'registry' });
+    ensureSecrets(root, model);
+    const accounts = join(root, 'secrets/nats_accounts.conf');
+    const password = readFileSync(join(root, 'secrets/nats_app_password'), 'utf8').trim();
+    const appHash = () => /user: "qraft_app", password: "([^"]+)"/.exec(readFileSync(accounts, 'utf8'))![1]!;
+    writeFileSync(accounts, readFileSync(accounts, 'utf8').replace(appHash(), hashSync(password, 10)));
+    expect(ensureSecrets(root, model).updated).toEqual(['secrets/nats_accounts.conf']);
+    expect(getRounds(appHash())).toBe(4);
+    expect(compareSync(password, appHash())).toBe(true);
+    expect(ensureSecrets(root, model).kept).toContain('secrets/nats_accounts.conf');
   });
 });
