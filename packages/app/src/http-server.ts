@@ -155,11 +155,10 @@ export function buildHttpServer(options: HttpServerOptions): GracefulHttpServer 
     // ?wait_ms=N: answer as soon as start-up has finished (or after N ms), so a gate learns the moment the app is ready
     // from one request instead of polling.
     const waitText = queryParam(c.req.queries(), 'wait_ms');
-    const waitMs = waitText === undefined ? undefined : Number(waitText);
-    if (waitMs !== undefined && !(/^\d+$/.test(waitText!) && waitMs <= MAX_READY_WAIT_MS)) {
+    if (waitText !== undefined && !(/^\d+$/.test(waitText) && Number(waitText) <= MAX_READY_WAIT_MS)) {
       throw new HttpError(400, 'invalid_query', `wait_ms=${waitText} is not a wait; use whole milliseconds from 0 to ${MAX_READY_WAIT_MS}`);
     }
-    const report = await options.readiness(waitMs);
+    const report = await options.readiness(waitText === undefined ? undefined : Number(waitText));
     return c.body(reportToJson(report), report.ok ? 200 : 503, JSON_TYPE);
   });
 

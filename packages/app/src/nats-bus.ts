@@ -65,8 +65,7 @@ export interface EnvelopePosition {
 /** The app's NATS side: one connection, the JetStream streams, the durable pull consumer, publishing. */
 export class NatsBus {
   private readonly publisher: JetStreamPublisher;
-  /** Whether the client holds a connection now (false while it reconnects). */
-  private connected = false;
+  private isConnected = false;
 
   private constructor(
     readonly connection: NatsConnection,
@@ -111,11 +110,16 @@ export class NatsBus {
     return bus;
   }
 
+  /** Whether the client holds a connection now (false while it reconnects, and once closed). */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
   /** Keeps `connected` (and the owner, through onConnectionChange) up to date, and logs disconnects. */
   private followStatus(): void {
     const { connection, options } = this;
     const change = (connected: boolean) => {
-      this.connected = connected;
+      this.isConnected = connected;
       options.onConnectionChange?.(connected);
     };
     change(true);

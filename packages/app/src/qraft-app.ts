@@ -28,7 +28,6 @@ export class QraftApp {
   private bus: NatsBus | undefined;
   private ingestor: Ingestor | undefined;
   private decoder: EnvelopeDecoder | undefined;
-  private natsConnected = false;
   private schemaReady = false;
   private natsStatus = 'connecting to NATS';
   private clickhouseStatus = 'connecting to ClickHouse';
@@ -49,7 +48,7 @@ export class QraftApp {
       logger,
       metrics: this.metrics,
       store: this.store,
-      bus: () => (this.natsConnected ? this.bus : undefined),
+      bus: () => (this.bus?.connected ? this.bus : undefined),
       readiness: (waitMs) => this.readiness(waitMs),
       bodyLimitBytes: config.httpBodyLimitBytes,
       eventMaxBytes: config.eventMaxBytes,
@@ -117,10 +116,7 @@ export class QraftApp {
       maxAckPending: Math.max(c.batchMaxSize * 4, c.batchBacklogMaxSize * 2 + c.batchMaxSize),
       logger: this.logger.child({ component: 'nats' }),
       signal: this.abort.signal,
-      onConnectionChange: (connected) => {
-        this.natsConnected = connected;
-        this.metrics.natsConnected.set(connected ? 1 : 0);
-      },
+      onConnectionChange: (connected) => this.metrics.natsConnected.set(connected ? 1 : 0),
     });
     this.natsStatus = 'connected; creating streams and consumer';
     await retryUntilDone(() => this.bus!.ensureTopology(), {
@@ -134,7 +130,7 @@ export class QraftApp {
     this.natsStatus = 'connected';
     const bus = this.bus!;
     this.metrics.pipeline.watchConsumers(() =>
-      this.natsConnected ? { jsm: bus.jsm, stream: c.streamName, consumers: [c.consumerName, bus.envelopeConsumerName] } : undefined,
+      bus.connected ? { jsm: bus.jsm, stream: c.streamName, consumers: [c.consumerName, bus.envelopeConsumerName] } : undefined,
     );
     this.logger.info({ stream: c.streamName, consumer: c.consumerName }, 'NATS ready');
   }
@@ -181,11 +177,12 @@ export class QraftApp {
    */
   readinessChecks(): Check[] {
     const c = this.config;
+    const notConnected = `the app is not connected to NATS at ${c.natsUrl}: ${this.natsStatus}`;
     return [
       // The app's own connection, not a new one: a connect costs nats-server a bcrypt comparison (~90 ms of CPU), which
       // every /readyz paid, and the readiness gate polls it while the stack starts on two cores.
       appCheck('nats', async () => {
-        if (!this.bus || !this.natsConnected) return `the app is not connected to NATS at ${c.natsUrl}: ${this.natsStatus}`;
+        if (!this.bus?.connected) return notConnected;
         await this.bus.connection.rtt();
         return undefined;
       }, `connected to ${c.natsUrl}; a round trip answered`),
@@ -195,7 +192,7 @@ export class QraftApp {
           probeClickHouse({ url: c.clickhouseUrl, user: c.clickhouseUser, password: c.clickhousePassword, database: c.clickhouseDatabase, table: 'events', signal, timeoutMs: READY_PROBE_TIMEOUT_MS }),
       },
       appCheck('nats-topology', async () => {
-        if (!this.bus || !this.natsConnected) return `the app is not connected to NATS at ${c.natsUrl}: ${this.natsStatus}`;
+        if (!this.bus?.connected) return notConnected;
         return this.bus.topologyProblem();
       }, `stream ${c.streamName} and durable consumers ${c.consumerName}, ${c.consumerName}${ENVELOPE_CONSUMER_SUFFIX} present`),
       appCheck('schema', async () => {
